@@ -1,0 +1,49 @@
+# Two commands for a newcomer: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres install install-test lock
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/fcatlas migrate --no-input
+	$(BIN)/fcatlas load-reference
+	PORT=$(PORT) $(BIN)/fcatlas serve
+
+test: install-test test-sqlite test-postgres
+
+test-sqlite: install-test
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/python -m pytest
+
+test-postgres: install-test
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== test suite on PostgreSQL ($(PG_TEST_URL))"; \
+		DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_TEST_URL), and CI must test on it."; exit 1; \
+	else \
+		echo "SKIPPED: the PostgreSQL half of the suite. No PostgreSQL at $(PG_TEST_URL) (set PG_TEST_URL to another server)."; \
+	fi
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet --editable '.[test]'
+	$(BIN)/pip freeze --exclude-editable | grep -v '^fcatlas' > constraints.txt

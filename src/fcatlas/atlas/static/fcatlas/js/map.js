@@ -1,0 +1,129 @@
+// Maps of fcatlas: our own GeoJSON layers on Leaflet, no background tiles (the system runs offline).
+(function () {
+  "use strict";
+
+  var AREA_STYLE = {
+    especially_vulnerable: { color: "#b2182b", dashArray: null, weight: 3, symbol: "▲" },
+    risk: { color: "#5e3c99", dashArray: "2 4", weight: 3, symbol: "■" },
+    vulnerable: { color: "#e66101", dashArray: "8 5", weight: 3, symbol: "●" }
+  };
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok) { throw new Error(url + " svarade " + response.status); }
+      return response.json();
+    });
+  }
+
+  function withYear(url, year) {
+    return url + (url.indexOf("?") < 0 ? "?" : "&") + "year=" + encodeURIComponent(year);
+  }
+
+  function areaPopup(properties) {
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = properties.name;
+    var category = document.createElement("div");
+    category.textContent = properties.category_label + " (" + properties.year + ")";
+    var link = document.createElement("a");
+    link.href = properties.municipality_url;
+    link.textContent = properties.municipality_name;
+    box.append(title, category, link);
+    return box;
+  }
+
+  function renderAreaTable(table, features, year) {
+    var body = table.querySelector("tbody");
+    body.replaceChildren();
+    features.forEach(function (feature) {
+      var p = feature.properties;
+      var row = body.insertRow();
+      row.insertCell().textContent = p.name;
+      var link = document.createElement("a");
+      link.href = p.municipality_url;
+      link.textContent = p.municipality_name;
+      row.insertCell().append(link);
+      row.insertCell().textContent = p.category_label;
+    });
+    if (!features.length) { body.insertRow().insertCell().textContent = "Inga områden."; }
+    var caption = table.querySelector("caption");
+    caption.firstChild.textContent = "Polisens utsatta områden " + year + ": ";
+    table.querySelector("[data-area-count]").textContent = features.length;
+  }
+
+  function initMap(element) {
+    var map = L.map(element, { zoomSnap: 0.25, minZoom: 3, maxZoom: 16, keyboard: true });
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution("Källa: SCB, Polisen");
+    map.setView([62.5, 16.5], 4.5);
+    var focus = element.dataset.focus;
+    var areaLayer = L.layerGroup().addTo(map);
+    var note = element.parentElement.querySelector("[data-map-note]");
+    var table = document.getElementById("area-table");
+
+    var municipalities = getJSON(element.dataset.municipalitiesUrl).then(function (collection) {
+      var layer = L.geoJSON(collection, {
+        style: function (feature) {
+          var focused = feature.properties.code === focus;
+          return {
+            className: "kommun" + (focused ? " kommun-focus" : ""),
+            color: focused ? "#08306b" : "#737373", weight: focused ? 2.5 : 0.7,
+            fillColor: focused ? "#deebf7" : "#f7f7f7", fillOpacity: 1
+          };
+        },
+        onEachFeature: function (feature, path) {
+          path.bindTooltip(feature.properties.name, { sticky: true });
+          path.on("click", function () { window.location.href = feature.properties.url; });
+        }
+      }).addTo(map);
+      var focusLayer = null;
+      layer.eachLayer(function (path) { if (path.feature.properties.code === focus) { focusLayer = path; } });
+      map.fitBounds((focusLayer || layer).getBounds(), { padding: [10, 10] });
+      element.dataset.municipalityCount = collection.features.length;
+    });
+
+    function showAreas(year) {
+      return getJSON(withYear(element.dataset.areasUrl, year)).then(function (collection) {
+        areaLayer.clearLayers();
+        var drawn = 0;
+        collection.features.forEach(function (feature) {
+          if (!feature.geometry) { return; }
+          var style = AREA_STYLE[feature.properties.category];
+          var outline = L.geoJSON(feature, {
+            style: { className: "area area-" + feature.properties.category, color: style.color,
+                     dashArray: style.dashArray, weight: style.weight, fillOpacity: 0.15 }
+          }).bindPopup(areaPopup(feature.properties));
+          var marker = L.marker(outline.getBounds().getCenter(), {
+            keyboard: true,
+            title: feature.properties.name + ", " + feature.properties.category_label,
+            alt: feature.properties.name,
+            icon: L.divIcon({ className: "area-marker area-marker-" + feature.properties.category,
+                              html: style.symbol, iconSize: [18, 18] })
+          }).bindPopup(areaPopup(feature.properties));
+          areaLayer.addLayer(outline).addLayer(marker);
+          drawn += 1;
+        });
+        if (note) {
+          var missing = collection.features.length - drawn;
+          note.hidden = missing === 0;
+          note.textContent = missing ? "Listan " + year + " finns bara som namn, utan gränser: områdena visas i tabellen men inte på kartan." : "";
+        }
+        if (table) { renderAreaTable(table, collection.features, year); }
+        element.dataset.areaYear = year;
+        element.dataset.areaCount = collection.features.length;
+      });
+    }
+
+    var select = document.querySelector("[data-map-year]");
+    if (select) {
+      select.addEventListener("change", function () { showAreas(select.value); });
+    }
+    Promise.all([municipalities, showAreas(element.dataset.areaYear)]).then(function () {
+      element.dataset.ready = "true";
+    }).catch(function (error) {
+      if (note) { note.hidden = false; note.textContent = "Kartan kunde inte laddas: " + error.message; }
+    });
+  }
+
+  document.querySelectorAll("[data-municipalities-url]").forEach(initMap);
+})();

@@ -1,0 +1,15 @@
+"""Numbers as Swedish readers expect them: 12 345, 3,5 km, 34 %."""
+
+NARROW_NO_BREAK_SPACE = "\u202f"
+NO_BREAK_SPACE = "\u00a0"
+
+
+def format_number(value: float | int, decimals: int = 0) -> str:
+    """``12345.6`` → ``"12 346"``; with ``decimals=1`` → ``"12 345,6"`` (no-break spaces)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NO_BREAK_SPACE).replace(".", ",")
+
+
+def format_percent(share: float, decimals: int = 0) -> str:
+    """``0.345`` → ``"35 %"``."""
+    return f"{format_number(share * 100, decimals)}{NO_BREAK_SPACE}%"

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from fcatlas.api.api import api
+
+urlpatterns = [
+    path("", include("fcatlas.atlas.urls")),
+    path("", include("fcatlas.reference.urls")),
+    path("api/v1/", api.urls),
+]

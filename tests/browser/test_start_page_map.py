@@ -1,0 +1,43 @@
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def open_map(page, url):
+    page.goto(url)
+    page.wait_for_selector("#map[data-ready='true']", timeout=20_000)
+
+
+def test_the_start_page_map_shows_all_290_kommuner_and_a_legend(page, site):
+    open_map(page, site + "/")
+    expect(page.locator("#map path.kommun")).to_have_count(290)
+    legend = page.locator(".legend")
+    for label in ("Kommungräns", "Särskilt utsatt område", "Riskområde", "Utsatt område"):
+        expect(legend).to_contain_text(label)
+    expect(page.locator("#map .area-marker")).to_have_count(59)
+
+
+def test_choosing_a_year_redraws_the_areas_and_the_table(page, site):
+    open_map(page, site + "/")
+    page.select_option("#year", "2015")
+    expect(page.locator("#map .area-marker")).to_have_count(53)
+    expect(page.locator("#area-table tbody tr")).to_have_count(53)
+    page.select_option("#year", "2025")
+    expect(page.locator("#area-table tbody tr")).to_have_count(65)
+    expect(page.locator("#map .area-marker")).to_have_count(0)
+    expect(page.locator("[data-map-note]")).to_contain_text("finns bara som namn")
+
+
+def test_area_markers_are_reachable_by_keyboard(page, site):
+    open_map(page, site + "/")
+    marker = page.locator("#map .area-marker").first
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup-content")).to_be_visible()
+
+
+def test_the_kommun_page_map_highlights_the_kommun(page, site):
+    open_map(page, site + "/kommun/1280/")
+    expect(page.locator("#map path.kommun-focus")).to_have_count(1)
+    expect(page.locator("#map .area-marker")).to_have_count(4)
