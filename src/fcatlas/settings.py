@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "ninja",
     "fcatlas.atlas",
     "fcatlas.reference",
+    "fcatlas.registry",
+    "fcatlas.accounts",
     "fcatlas.api",
 ]
 

@@ -1,0 +1,44 @@
+"""Who may do what: every user has one role with a scope (a region or a kommun)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from fcatlas.reference.models import Municipality, Region
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMINISTRATOR = "national_administrator", "Nationell administratör"
+    REGIONAL_COORDINATOR = "regional_coordinator", "Regional samordnare"
+    MUNICIPAL_COORDINATOR = "municipal_coordinator", "Kommunal samordnare"
+    READER = "reader", "Läsare"
+
+
+class Membership(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    role = models.CharField("roll", max_length=32, choices=Role.choices, default=Role.READER)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="region")
+    municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.PROTECT,
+                                     verbose_name="kommun")
+
+    class Meta:
+        verbose_name = "roll"
+        verbose_name_plural = "roller"
+        constraints = [
+            models.CheckConstraint(name="scope_matches_role", condition=(
+                models.Q(role="regional_coordinator", region__isnull=False, municipality__isnull=True)
+                | models.Q(role="municipal_coordinator", municipality__isnull=False, region__isnull=True)
+                | models.Q(role__in=["national_administrator", "reader"], region__isnull=True,
+                           municipality__isnull=True)
+            )),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.region or self.municipality
+        return f"{self.user}: {self.get_role_display()}" + (f" ({scope})" if scope else "")
+
+    def clean(self):
+        if self.role == Role.REGIONAL_COORDINATOR and not self.region_id:
+            raise ValidationError({"region": "En regional samordnare behöver en region."})
+        if self.role == Role.MUNICIPAL_COORDINATOR and not self.municipality_id:
+            raise ValidationError({"municipality": "En kommunal samordnare behöver en kommun."})
