@@ -99,6 +99,10 @@ TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
 
+LOGIN_URL = "/konto/logga-in/"
+LOGIN_REDIRECT_URL = "/enheter/"
+LOGOUT_REDIRECT_URL = "/"
+
 STATIC_URL = "static/"
 # WhiteNoise serves straight from the apps' static folders: no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True

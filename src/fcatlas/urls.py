@@ -5,5 +5,7 @@ from fcatlas.api.api import api
 urlpatterns = [
     path("", include("fcatlas.atlas.urls")),
     path("", include("fcatlas.reference.urls")),
+    path("", include("fcatlas.registry.urls")),
+    path("", include("fcatlas.accounts.urls")),
     path("api/v1/", api.urls),
 ]

@@ -12,8 +12,9 @@ def open_map(page, url):
 def test_the_start_page_map_shows_all_290_kommuner_and_a_legend(page, site):
     open_map(page, site + "/")
     expect(page.locator("#map path.kommun")).to_have_count(290)
-    legend = page.locator(".legend")
-    for label in ("Kommungräns", "Särskilt utsatt område", "Riskområde", "Utsatt område"):
+    legend = page.locator(".map-figure figcaption")
+    for label in ("Kommungräns", "Särskilt utsatt område", "Riskområde", "Utsatt område",
+                  "Familjecentral", "Familjecentralsliknande verksamhet", "Uppfyller inte definitionen"):
         expect(legend).to_contain_text(label)
     expect(page.locator("#map .area-marker")).to_have_count(59)
 

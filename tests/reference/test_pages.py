@@ -40,4 +40,4 @@ def test_the_start_page_offers_every_list_year_and_a_text_alternative(client):
         assert f'<option value="{year}"' in page
     assert "Polisens utsatta områden 2023: <span data-area-count>59</span>" in page
     assert 'aria-label="Karta över Sveriges kommuner' in page
-    assert "Källa: SCB" in page
+    assert "SCB (kommungränser" in page

@@ -6,9 +6,13 @@
 - reader and anonymous visitors: read only.
 """
 
-from django.db.models import Q
+from django.db.models import QuerySet
+
+from fcatlas.reference.models import Municipality
 
 from .models import Role
+
+EDITING_ROLES = {Role.NATIONAL_ADMINISTRATOR, Role.REGIONAL_COORDINATOR, Role.MUNICIPAL_COORDINATOR}
 
 
 def role_of(user) -> str | None:
@@ -20,16 +24,16 @@ def role_of(user) -> str | None:
     return membership.role if membership else Role.READER
 
 
-def editable_scope(user) -> Q | None:
-    """A filter on ``Unit`` (or on ``Municipality`` via ``municipality__``) for what the user may edit; None: nothing."""
+def editable_municipalities(user) -> QuerySet[Municipality]:
+    """The kommuner whose units the user may create and edit (none for readers and visitors)."""
     role = role_of(user)
     if role == Role.NATIONAL_ADMINISTRATOR:
-        return Q()
+        return Municipality.objects.all()
     if role == Role.REGIONAL_COORDINATOR:
-        return Q(municipality__region_id=user.membership.region_id)
+        return Municipality.objects.filter(region_id=user.membership.region_id)
     if role == Role.MUNICIPAL_COORDINATOR:
-        return Q(municipality_id=user.membership.municipality_id)
-    return None
+        return Municipality.objects.filter(code=user.membership.municipality_id)
+    return Municipality.objects.none()
 
 
 def can_edit_in_municipality(user, municipality_code: str) -> bool:
@@ -48,4 +52,4 @@ def can_edit_unit(user, unit) -> bool:
 
 
 def can_edit_any(user) -> bool:
-    return editable_scope(user) is not None
+    return role_of(user) in EDITING_ROLES

@@ -1,20 +1,41 @@
 """Read-only JSON API, /api/v1/. GeoJSON answers are RFC 7946 (WGS 84, lon/lat)."""
 
+from typing import Annotated
+
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
+from pydantic import Field
 
 from fcatlas.reference import queries
 from fcatlas.reference.models import Region
+from fcatlas.registry.editing import unit_record
+from fcatlas.registry.models import ServiceType, Unit
+from fcatlas.registry.queries import filter_units, unit_feature
 
-from .schemas import Category, Error, FeatureCollection, MunicipalityOut, RegionOut, VulnerableAreaOut
+from .schemas import (
+    Category,
+    Classification,
+    Error,
+    FeatureCollection,
+    MunicipalityOut,
+    RegionOut,
+    Status,
+    UnitOut,
+    UnitPage,
+    VulnerableAreaOut,
+)
+
+UNITS_PER_PAGE = 100
 
 api = NinjaAPI(
     title="fcatlas API",
     version="1",
     description=(
         "Read-only access to the Swedish national family centre atlas: Sweden's regions and kommuner "
-        "(SCB boundaries) and the Police's vulnerable areas (2015–2025). Geometries are GeoJSON in WGS 84."
+        "(SCB boundaries), the Police's vulnerable areas (2015–2025) and the registry of family centres and "
+        "similar services. Geometries are GeoJSON in WGS 84. Units with `synthetic: true` are synthetic demo data, "
+        "not real family centres."
     ),
     urls_namespace="api-v1",
 )
@@ -95,3 +116,44 @@ def list_vulnerable_areas(request, filters: Query[VulnerableAreaFilter]):
 def vulnerable_areas_geojson(request, filters: Query[VulnerableAreaFilter]):
     areas = queries.vulnerable_areas(**filters.dict())
     return _geojson(queries.feature_collection(map(queries.area_feature, areas)))
+
+
+class UnitFilter(Schema):
+    q: str | None = None
+    municipality: str | None = None
+    region: str | None = None
+    classification: Classification | None = None
+    status: Status | None = None
+    service: ServiceType | None = None
+    method: str | None = None
+
+
+def _unit_out(unit: Unit) -> dict:
+    record = unit_record(unit)
+    feature = unit_feature(unit)["properties"]
+    return record | feature | {
+        "id": unit.pk, "version": unit.version, "completeness": unit.completeness,
+        "services": [values | {"service_type": kind, "service_label": ServiceType(kind).label}
+                     for kind, values in record["services"].items()],
+    }
+
+
+@api.get("/units", response=UnitPage, tags=["registry"],
+         summary="Units (family centres and similar services), filtered, 100 a page")
+def list_units(request, filters: Query[UnitFilter], page: Annotated[int, Field(ge=1)] = 1):
+    units = filter_units(**filters.dict()).order_by("municipality_id", "name", "pk")
+    count = units.count()
+    start = (page - 1) * UNITS_PER_PAGE
+    return {"count": count, "page": page, "page_size": UNITS_PER_PAGE,
+            "items": [_unit_out(unit) for unit in units[start:start + UNITS_PER_PAGE]]}
+
+
+@api.get("/units.geojson", response=FeatureCollection, tags=["registry"],
+         summary="Units as GeoJSON points, with the same filters")
+def units_geojson(request, filters: Query[UnitFilter]):
+    return _geojson(queries.feature_collection(map(unit_feature, filter_units(**filters.dict()))))
+
+
+@api.get("/units/{unit_id}", response={200: UnitOut, 404: Error}, tags=["registry"], summary="One unit")
+def get_unit(request, unit_id: int):
+    return _unit_out(get_object_or_404(filter_units(), pk=unit_id))

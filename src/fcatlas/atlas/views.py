@@ -2,6 +2,8 @@ from django.shortcuts import render
 
 from fcatlas.reference import queries
 from fcatlas.reference.models import Region
+from fcatlas.registry.models import Unit
+from fcatlas.registry.summaries import classification_counts
 
 
 def start(request):
@@ -11,4 +13,6 @@ def start(request):
         "years": queries.POLICE_LIST_YEARS,
         "year": year,
         "areas": queries.vulnerable_areas(year=year),
+        "units": classification_counts(Unit.objects.all()),
+        "municipalities_with_units": Unit.objects.values("municipality").distinct().count(),
     })

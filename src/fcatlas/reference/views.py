@@ -1,6 +1,11 @@
 from itertools import groupby
 
+from django.db.models import Count
+
 from django.shortcuts import get_object_or_404, render
+
+from fcatlas.registry.models import Unit
+from fcatlas.registry.summaries import classification_counts
 
 from . import queries
 from .models import Municipality, Region
@@ -16,6 +21,9 @@ def region_detail(request, code):
         "region": region,
         "municipalities": region.municipalities.all(),
         "areas_by_year": _by_year(queries.vulnerable_areas(region=region.code)),
+        "units": classification_counts(Unit.objects.filter(municipality__region=region)),
+        "units_per_municipality": dict(
+            Unit.objects.filter(municipality__region=region).values_list("municipality").annotate(n=Count("pk")).order_by()),
     })
 
 
@@ -31,6 +39,8 @@ def municipality_detail(request, code):
         "municipality": municipality,
         "areas_by_year": _by_year(queries.vulnerable_areas(municipality=municipality.code)),
         "map_year": queries.DEFAULT_POLICE_LIST_YEAR,
+        "units": classification_counts(municipality.units.all()),
+        "unit_list": municipality.units.order_by("name"),
     })
 
 

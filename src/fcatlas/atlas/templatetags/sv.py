@@ -13,3 +13,8 @@ def number(value, decimals=0):
 @register.filter
 def percent(value, decimals=0):
     return format_percent(value, int(decimals))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

@@ -8,6 +8,8 @@
     vulnerable: { color: "#e66101", dashArray: "8 5", weight: 3, symbol: "●" }
   };
 
+  var UNIT_SYMBOL = { family_centre: "●", similar_service: "◆", not_qualifying: "✕" };
+
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
       if (!response.ok) { throw new Error(url + " svarade " + response.status); }
@@ -30,6 +32,44 @@
     link.textContent = properties.municipality_name;
     box.append(title, category, link);
     return box;
+  }
+
+  function unitPopup(properties) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = properties.url;
+    link.textContent = properties.name;
+    var title = document.createElement("strong");
+    title.append(link);
+    var classification = document.createElement("div");
+    classification.textContent = properties.classification_label + (properties.synthetic ? " (syntetisk demodata)" : "");
+    var reason = document.createElement("div");
+    reason.textContent = properties.classification_reason;
+    box.append(title, classification, reason);
+    return box;
+  }
+
+  function showUnits(map, element) {
+    var focusUnit = element.dataset.focusUnit;
+    return getJSON(element.dataset.unitsUrl).then(function (collection) {
+      var drawn = 0;
+      collection.features.forEach(function (feature) {
+        if (!feature.geometry) { return; }
+        var p = feature.properties;
+        var focused = String(feature.id) === focusUnit;
+        var latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+        L.marker(latlng, {
+          keyboard: true, zIndexOffset: focused ? 1000 : 500,
+          title: p.name + ", " + p.classification_label + (p.synthetic ? " (syntetisk)" : ""),
+          alt: p.name,
+          icon: L.divIcon({ className: "unit-marker class-" + p.classification + (focused ? " unit-marker-focus" : ""),
+                            html: UNIT_SYMBOL[p.classification], iconSize: focused ? [28, 28] : [18, 18] })
+        }).bindPopup(unitPopup(p)).addTo(map);
+        if (focused) { map.setView(latlng, Math.max(map.getZoom(), 11)); }
+        drawn += 1;
+      });
+      element.dataset.unitCount = drawn;
+    });
   }
 
   function renderAreaTable(table, features, year) {
@@ -118,7 +158,10 @@
     if (select) {
       select.addEventListener("change", function () { showAreas(select.value); });
     }
-    Promise.all([municipalities, showAreas(element.dataset.areaYear)]).then(function () {
+    var loads = [municipalities];
+    if (element.dataset.areasUrl) { loads.push(showAreas(element.dataset.areaYear)); }
+    if (element.dataset.unitsUrl) { loads.push(municipalities.then(function () { return showUnits(map, element); })); }
+    Promise.all(loads).then(function () {
       element.dataset.ready = "true";
     }).catch(function (error) {
       if (note) { note.hidden = false; note.textContent = "Kartan kunde inte laddas: " + error.message; }

@@ -1,0 +1,113 @@
+"""The unit edit form: the unit's fields plus one row per kind of service, methods and staffing."""
+
+from django import forms
+
+from fcatlas.reference.models import Municipality
+
+from .editing import SCALAR_FIELDS
+from .models import OperatingForm, Principal, Profession, ServiceType, Unit, WorkingMethod
+
+DEFAULT_PRINCIPAL = {
+    ServiceType.MATERNAL_HEALTH: Principal.REGION, ServiceType.CHILD_HEALTH: Principal.REGION,
+    ServiceType.OPEN_PRESCHOOL: Principal.MUNICIPALITY, ServiceType.PREVENTIVE_SOCIAL_SERVICES: Principal.MUNICIPALITY,
+}
+NOT_EDITED_HERE = {"external_id", "source", "source_detail", "synthetic", "municipality_id"}
+YES_NO_UNKNOWN = [("", "Vet inte"), ("true", "Ja"), ("false", "Nej")]
+
+
+def _nullable_boolean(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, choices=YES_NO_UNKNOWN, required=False,
+                                  coerce=lambda v: v == "true", empty_value=None)
+
+
+class UnitForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    municipality = forms.ModelChoiceField(Municipality.objects.all(), label="Kommun")
+    working_methods = forms.ModelMultipleChoiceField(
+        WorkingMethod.objects.filter(active=True), required=False, label="Arbetssätt",
+        widget=forms.CheckboxSelectMultiple, to_field_name="code")
+    has_cooperation_agreement = _nullable_boolean("Samverkansavtal")
+    has_steering_group = _nullable_boolean("Styrgrupp")
+    has_coordinator = _nullable_boolean("Samordnare")
+    has_state_or_project_funding = _nullable_boolean("Statliga medel eller projektmedel")
+
+    class Meta:
+        model = Unit
+        fields = [f.removesuffix("_id") for f in SCALAR_FIELDS if f not in NOT_EDITED_HERE] + ["municipality"]
+        widgets = {
+            "opened_on": forms.DateInput(attrs={"type": "date"}),
+            "closed_on": forms.DateInput(attrs={"type": "date"}),
+            "assured_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, allowed_municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed_municipalities is not None:
+            self.fields["municipality"].queryset = allowed_municipalities
+        for kind, label in ServiceType.choices:
+            self.fields[f"service_{kind}"] = forms.BooleanField(label=label, required=False)
+            self.fields[f"service_{kind}_principal"] = forms.ChoiceField(
+                label=f"{label}: huvudman", choices=Principal.choices, initial=DEFAULT_PRINCIPAL.get(kind, Principal.MUNICIPALITY))
+            self.fields[f"service_{kind}_operating_form"] = forms.ChoiceField(
+                label=f"{label}: driftsform", choices=OperatingForm.choices, initial=OperatingForm.OWN_MANAGEMENT)
+            self.fields[f"service_{kind}_provider_name"] = forms.CharField(
+                label=f"{label}: utförare", required=False, max_length=200)
+            self.fields[f"service_{kind}_fully_co_located"] = forms.BooleanField(
+                label=f"{label}: på plats hela tiden", required=False, initial=True)
+        for profession, label in Profession.choices:
+            self.fields[f"staffing_{profession}"] = forms.DecimalField(
+                label=f"{label} (årsarbetare)", required=False, min_value=0, max_digits=5, decimal_places=2)
+
+    def service_rows(self):
+        return [
+            {"label": label, "present": self[f"service_{kind}"], "principal": self[f"service_{kind}_principal"],
+             "operating_form": self[f"service_{kind}_operating_form"],
+             "provider_name": self[f"service_{kind}_provider_name"],
+             "fully_co_located": self[f"service_{kind}_fully_co_located"]}
+            for kind, label in ServiceType.choices
+        ]
+
+    def staffing_fields(self):
+        return [self[f"staffing_{profession}"] for profession in Profession.values]
+
+    @staticmethod
+    def initial_from_record(record: dict) -> dict:
+        initial = {field.removesuffix("_id"): value for field, value in record.items() if field in SCALAR_FIELDS}
+        for flag in ("has_cooperation_agreement", "has_steering_group", "has_coordinator",
+                     "has_state_or_project_funding"):
+            initial[flag] = "" if record[flag] is None else str(record[flag]).lower()
+        initial["working_methods"] = record["working_methods"]
+        for kind, values in record["services"].items():
+            initial[f"service_{kind}"] = True
+            initial.update({f"service_{kind}_{field}": value for field, value in values.items()})
+        initial.update({f"staffing_{profession}": fte for profession, fte in record["staffing"].items()})
+        return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        age_from, age_to = cleaned.get("children_age_from"), cleaned.get("children_age_to")
+        if age_from is not None and age_to is not None and age_from > age_to:
+            self.add_error("children_age_to", "Åldern ”till och med” kan inte vara lägre än ”från”.")
+        if cleaned.get("status") == "closed" and not cleaned.get("closed_on"):
+            self.add_error("closed_on", "Ange när enheten stängde.")
+        for kind in ServiceType.values:
+            principal = cleaned.get(f"service_{kind}_principal")
+            if cleaned.get(f"service_{kind}") and principal in (Principal.PRIVATE, Principal.NON_PROFIT) \
+                    and not cleaned.get(f"service_{kind}_provider_name"):
+                self.add_error(f"service_{kind}_provider_name", "Ange utförarens namn när huvudmannen är privat eller idéburen.")
+        return cleaned
+
+    def record(self) -> dict:
+        """The unit record the form describes (see ``editing.unit_record``)."""
+        data = self.cleaned_data
+        record = {field: data[field.removesuffix("_id")] for field in SCALAR_FIELDS
+                  if field not in NOT_EDITED_HERE}
+        record["municipality_id"] = data["municipality"].code
+        record["working_methods"] = [method.code for method in data["working_methods"]]
+        record["services"] = {
+            kind: {field: data[f"service_{kind}_{field}"]
+                   for field in ("principal", "operating_form", "provider_name", "fully_co_located")}
+            for kind in ServiceType.values if data[f"service_{kind}"]
+        }
+        record["staffing"] = {p: data[f"staffing_{p}"] for p in Profession.values if data[f"staffing_{p}"]}
+        return record

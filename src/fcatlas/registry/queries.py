@@ -1,0 +1,48 @@
+"""Finding units: the filters shared by the list page, the map and the API."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Unit
+
+
+def filter_units(units: QuerySet[Unit] | None = None, *, q: str | None = None, municipality: str | None = None,
+                 region: str | None = None, classification: str | None = None, status: str | None = None,
+                 service: str | None = None, method: str | None = None) -> QuerySet[Unit]:
+    units = Unit.objects.all() if units is None else units
+    units = units.select_related("municipality__region")
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(locality__icontains=q) | Q(municipality__name__icontains=q)
+                             | Q(street_address__icontains=q))
+    if municipality:
+        units = units.filter(municipality_id=municipality)
+    if region:
+        units = units.filter(municipality__region_id=region)
+    if classification:
+        units = units.filter(classification=classification)
+    if status:
+        units = units.filter(status=status)
+    if service:
+        units = units.filter(services__service_type=service)
+    if method:
+        units = units.filter(working_methods__code=method)
+    return units.distinct() if service or method else units
+
+
+def unit_feature(unit: Unit) -> dict:
+    """A unit as a GeoJSON Feature (WGS 84); units without coordinates have a null geometry."""
+    geometry = None
+    if unit.latitude is not None and unit.longitude is not None:
+        geometry = {"type": "Point", "coordinates": [unit.longitude, unit.latitude]}
+    return {
+        "type": "Feature",
+        "id": unit.pk,
+        "geometry": geometry,
+        "properties": {
+            "name": unit.name, "url": unit.get_absolute_url(), "status": unit.status,
+            "status_label": unit.get_status_display(),
+            "classification": unit.classification, "classification_label": unit.get_classification_display(),
+            "classification_reason": unit.classification_reason, "fully_co_located": unit.fully_co_located,
+            "municipality_code": unit.municipality_id, "municipality_name": unit.municipality.name,
+            "region_code": unit.municipality.region_id, "synthetic": unit.synthetic,
+        },
+    }
