@@ -9,3 +9,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every database test starts from the real shipped reference geography."""
     with django_db_blocker.unblock():
         load_reference(settings.DATA_DIR)
+
+
+@pytest.fixture
+def make_unit(db):
+    """Create a unit through the registry's one way of saving (classified, versioned, with history)."""
+    from fcatlas.registry.editing import save_unit
+
+    def make(name="Familjecentralen Exempel", municipality="1280", services=("child_health", "open_preschool"),
+             source="manual_edit", **fields):
+        record = {"name": name, "municipality_id": municipality, "latitude": None, "longitude": None,
+                  "services": {kind: {"principal": "region" if "health" in kind else "municipality"}
+                               for kind in services}} | fields
+        return save_unit(None, record, source=source).unit
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    """A logged-in-able user with a role: national_administrator, regional_coordinator (region),
+    municipal_coordinator (municipality) or reader."""
+    from django.contrib.auth.models import User
+
+    from fcatlas.accounts.models import Membership
+
+    def make(role="reader", region=None, municipality=None, username=None):
+        user = User.objects.create_user(username or f"{role}-{region or municipality or 'x'}", password="lösen-ord-123")
+        Membership.objects.create(user=user, role=role, region_id=region, municipality_id=municipality)
+        return user
+
+    return make

@@ -155,6 +155,8 @@ class Unit(models.Model):
                 condition=models.Q(latitude__isnull=True, longitude__isnull=True)
                 | models.Q(latitude__range=(55.0, 69.2), longitude__range=(10.5, 24.2)),
                 name="coordinates_in_sweden_or_both_missing",
+                violation_error_message="Koordinaterna ligger inte i Sverige (latitud 55–69,2, longitud 10,5–24,2 i "
+                                        "WGS 84), eller så saknas bara en av dem.",
             ),
         ]
 
