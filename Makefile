@@ -25,6 +25,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/fcatlas migrate --no-input
 	$(BIN)/fcatlas load-reference
+	$(BIN)/fcatlas load-demo
 	PORT=$(PORT) $(BIN)/fcatlas serve
 
 test: install-test test-sqlite test-postgres

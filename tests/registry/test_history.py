@@ -84,3 +84,10 @@ def test_the_unit_page_shows_the_history(client, make_unit):
     page = client.get(unit.get_absolute_url()).content.decode()
     assert "Ändringshistorik" in page
     assert "Öppettider: – → tis 9–12" in page
+
+
+def test_a_coordinator_fte_with_one_decimal_is_kept_exactly(make_unit):
+    unit = make_unit(coordinator_fte=0.4)
+    unit.refresh_from_db()
+    assert str(unit.coordinator_fte) == "0.40"
+    assert not save_unit(unit, {"coordinator_fte": 0.4}, source="manual_edit").changed

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .classification import classify
 from .completeness import completeness
@@ -55,6 +55,13 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
+    return value
+
+
+def _model_value(field: str, value):
+    """The plain record value in the type the model field stores (floats for decimals go via str)."""
+    if value is not None and isinstance(Unit._meta.get_field(field), models.DecimalField):
+        return Decimal(str(value))
     return value
 
 
@@ -115,7 +122,7 @@ def save_unit(unit: Unit | None, record: dict, *, user=None, source: str, source
         return SaveResult(unit, False, None)
 
     for field in SCALAR_FIELDS:
-        setattr(unit, field, after[field])
+        setattr(unit, field, _model_value(field, after[field]))
     result = classify({kind: values["fully_co_located"] for kind, values in after["services"].items()})
     unit.classification, unit.classification_reason = result.value, result.reason
     unit.fully_co_located, unit.co_location_reason = result.fully_co_located, result.co_location_reason
