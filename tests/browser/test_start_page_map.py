@@ -42,3 +42,17 @@ def test_the_kommun_page_map_highlights_the_kommun(page, site):
     open_map(page, site + "/kommun/1280/")
     expect(page.locator("#map path.kommun-focus")).to_have_count(1)
     expect(page.locator("#map .area-marker")).to_have_count(4)
+
+
+def test_units_appear_on_the_map_by_classification_and_open_by_keyboard(page, site, make_unit):
+    make_unit(name="FC Rosengård", latitude=55.585, longitude=13.04, synthetic=True,
+              services=("maternal_health", "child_health", "open_preschool", "preventive_social_services"))
+    make_unit(name="FC Kiruna", municipality="2584", latitude=67.85, longitude=20.22)
+    open_map(page, site + "/")
+    expect(page.locator("#map .unit-marker.class-family_centre")).to_have_count(1)
+    expect(page.locator("#map .unit-marker.class-similar_service")).to_have_count(1)
+    page.locator("#map .unit-marker[title^='FC Rosengård']").focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Familjecentral (syntetisk demodata)")
+    expect(page.locator(".banner")).to_contain_text("Syntetisk demodata")
