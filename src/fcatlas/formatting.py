@@ -1,6 +1,5 @@
-"""Numbers as Swedish readers expect them: 12 345, 3,5 km, 34 %."""
+"""Numbers as Swedish readers expect them: 12 345, 3,5 km, 34 %. Pure Python, no Django."""
 
-NARROW_NO_BREAK_SPACE = "\u202f"
 NO_BREAK_SPACE = "\u00a0"
 
 
@@ -13,3 +12,10 @@ def format_number(value: float | int, decimals: int = 0) -> str:
 def format_percent(share: float, decimals: int = 0) -> str:
     """``0.345`` → ``"35 %"``."""
     return f"{format_number(share * 100, decimals)}{NO_BREAK_SPACE}%"
+
+
+def format_distance(metres: float) -> str:
+    """A distance in metres as Swedish text: 800 → ``"800 m"``, 1500 → ``"1,5 km"``, 2000 → ``"2 km"``."""
+    if metres < 1_000:
+        return f"{format_number(metres)}{NO_BREAK_SPACE}m"
+    return f"{f'{metres / 1000:g}'.replace('.', ',')}{NO_BREAK_SPACE}km"
