@@ -1,0 +1,117 @@
+"""The HSDS 3 export validates against Open Referral's compiled schemas (copied into the package)."""
+
+import json
+import uuid
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from fcatlas.registry import exporting
+from fcatlas.registry.editing import save_unit
+from fcatlas.registry.exporting import export_units, hsds_package
+from fcatlas.registry.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA_DIR = Path(exporting.__file__).parent / "hsds_schema"
+
+
+@cache
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads((SCHEMA_DIR / f"{name}.json").read_text())
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def errors(name: str, instance: dict) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(name).iter_errors(instance)]
+
+
+@pytest.fixture
+def registry():
+    falun = save_unit(None, {
+        "external_id": "FC-0001", "name": "Familjecentralen Solen", "street_address": "Stigaregatan 2",
+        "postcode": "79171", "locality": "Falun", "municipality_id": "2080", "latitude": 60.6065, "longitude": 15.6355,
+        "children_age_from": 0, "children_age_to": 6, "assured_date": "2026-10-01",
+        "services": {
+            "maternal_health": {"principal": "region"},
+            "child_health": {"principal": "private", "operating_form": "choice_scheme",
+                             "provider_name": "Hälsans Hus AB"},
+            "open_preschool": {"principal": "municipality", "fully_co_located": False},
+            "preventive_social_services": {"principal": "municipality"},
+        },
+        "working_methods": ["extended_home_visits", "parenting_programme_abc"],
+    }, source="manual_edit").unit
+    malmo = save_unit(None, {
+        "name": "Familjecentralen Rosengård", "municipality_id": "1280", "status": "temporarily_closed",
+        "synthetic": True,
+        "services": {"child_health": {"principal": "region"}, "open_preschool": {"principal": "municipality"},
+                     "civil_society": {"principal": "non_profit", "provider_name": "Rädda Barnen"}},
+    }, source="synthetic_demo").unit
+    return falun, malmo
+
+
+def test_every_organization_service_and_service_at_location_is_valid_hsds_3(registry):
+    package = json.loads(export_units(Unit.objects.all(), "hsds")[0])
+    assert package["version"] == "3.0"
+    problems = [(kind, e) for kind, table in (("organization", "organizations"), ("service", "services"),
+                                              ("service_at_location", "service_at_locations"))
+                for item in package[table] for e in errors(kind, item)]
+    assert problems == []
+    assert len(package["services"]) == len(package["service_at_locations"]) == 7
+    assert len(package["locations"]) == 2
+
+
+def test_the_validation_catches_what_hsds_forbids(registry):
+    package = hsds_package(Unit.objects.all())
+    broken = dict(package["services"][0], id="FC-0001-bvc", status="open")
+    assert len(errors("service", broken)) == 2
+    assert errors("organization", {"id": str(uuid.uuid4()), "name": "Region Dalarna"}) == [
+        ": 'description' is a required property"]
+
+
+def test_principals_become_organizations_with_the_names_people_use(registry):
+    package = hsds_package(Unit.objects.all())
+    names = sorted(o["name"] for o in package["organizations"])
+    assert names == ["Falu kommun", "Hälsans Hus AB", "Malmö kommun", "Region Dalarna", "Region Skåne", "Rädda Barnen"]
+    by_id = {o["id"]: o["name"] for o in package["organizations"]}
+    bvc = next(s for s in package["services"] if s["name"] == "Barnhälsovård – Familjecentralen Solen")
+    assert by_id[bvc["organization_id"]] == "Hälsans Hus AB"
+    assert "driftsform: vårdval/lov" in bvc["description"]
+    assert (bvc["minimum_age"], bvc["maximum_age"], bvc["status"]) == (0, 6, "active")
+    closed = next(s for s in package["services"] if s["name"].endswith("Rosengård"))
+    assert closed["status"] == "temporarily closed"
+
+
+def test_the_unit_is_a_location_with_address_coordinates_and_its_working_methods_as_attributes(registry):
+    package = hsds_package(Unit.objects.all())
+    solen = next(loc for loc in package["locations"] if loc["name"] == "Familjecentralen Solen")
+    assert (solen["latitude"], solen["longitude"], solen["location_type"]) == (60.6065, 15.6355, "physical")
+    assert solen["addresses"][0] | {"id": "x", "location_id": "x"} == {
+        "id": "x", "location_id": "x", "address_1": "Stigaregatan 2", "city": "Falun", "region": "Falun",
+        "state_province": "Dalarnas län", "postal_code": "79171", "country": "SE", "address_type": "physical"}
+    terms = {a["taxonomy_term"]["code"] for a in solen["attributes"]}
+    assert terms == {"extended_home_visits", "parenting_programme_abc", "family_centre"}
+    term_ids = {t["id"] for t in package["taxonomy_terms"]}
+    assert all(a["taxonomy_term_id"] in term_ids and a["link_id"] == solen["id"] for a in solen["attributes"])
+    abc = next(t for t in package["taxonomy_terms"] if t["code"] == "parenting_programme_abc")
+    assert abc["parent_id"] == next(t["id"] for t in package["taxonomy_terms"] if t["code"] == "parenting_support")
+    sal = [s for s in package["service_at_locations"] if s["location_id"] == solen["id"]]
+    assert len(sal) == 4
+    assert sorted(s["description"] for s in sal).count("Finns på plats delar av tiden.") == 1
+
+
+def test_ids_are_uuids_and_stable_between_exports(registry):
+    first, second = hsds_package(Unit.objects.all()), hsds_package(Unit.objects.all())
+    ids = [item["id"] for table in ("organizations", "services", "locations", "service_at_locations",
+                                    "taxonomies", "taxonomy_terms") for item in first[table]]
+    assert all(str(uuid.UUID(i)) == i for i in ids)
+    assert len(ids) == len(set(ids))
+    assert [s["id"] for s in first["services"]] == [s["id"] for s in second["services"]]
+
+
+def test_the_schemas_ship_with_their_licence_and_origin():
+    readme = (SCHEMA_DIR / "README.md").read_text()
+    assert "279fd2eb3552c349bf698c07c00cc25f5fc8249b" in readme
+    assert "Creative Commons Attribution Share-Alike 4.0" in (SCHEMA_DIR / "LICENSE").read_text()
