@@ -65,3 +65,19 @@ def test_an_unknown_classification_is_refused_naming_the_field(client, units):
 def test_the_openapi_document_describes_the_unit_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/units", "/api/v1/units.geojson", "/api/v1/units/{unit_id}"} <= set(paths)
+
+
+def test_units_download_as_a_file_with_the_list_filters(client, units):
+    response = client.get("/api/v1/units/export?format=csv&region=12")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="enheter')
+    text = response.content.decode("utf-8-sig")
+    assert "FC Söder" in text and "BVC Väster" in text and "FC Norr" not in text
+    geojson = client.get("/api/v1/units/export?format=geojson&municipality=0180").json()
+    assert [f["properties"]["namn"] for f in geojson["features"]] == ["FC Norr"]
+
+
+def test_an_unknown_export_format_is_refused(client, units):
+    response = client.get("/api/v1/units/export?format=pdf")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "format"

@@ -1,8 +1,8 @@
 """Read-only JSON API, /api/v1/. GeoJSON answers are RFC 7946 (WGS 84, lon/lat)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
 from pydantic import Field
@@ -10,9 +10,12 @@ from pydantic import Field
 from fcatlas.reference import queries
 from fcatlas.reference.models import Region
 from fcatlas.registry.editing import unit_record
+from fcatlas.registry.exporting import FORMATS as EXPORT_FORMATS
+from fcatlas.registry.exporting import export_units
 from fcatlas.registry.models import ServiceType, Unit
 from fcatlas.registry.queries import filter_units, unit_feature
 
+from .planning import router as planning_router
 from .schemas import (
     Category,
     Classification,
@@ -27,6 +30,7 @@ from .schemas import (
 )
 
 UNITS_PER_PAGE = 100
+ExportFormat = Literal[tuple(EXPORT_FORMATS)]
 
 api = NinjaAPI(
     title="fcatlas API",
@@ -39,6 +43,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
 )
+api.add_router("/", planning_router)
 
 
 def _geojson(collection: dict) -> JsonResponse:
@@ -152,6 +157,17 @@ def list_units(request, filters: Query[UnitFilter], page: Annotated[int, Field(g
          summary="Units as GeoJSON points, with the same filters")
 def units_geojson(request, filters: Query[UnitFilter]):
     return _geojson(queries.feature_collection(map(unit_feature, filter_units(**filters.dict()))))
+
+
+@api.get("/units/export", tags=["registry"], response={200: bytes, 422: Error},
+         summary="Download units as csv, xlsx, geojson, gpkg (GeoPackage) or hsds (HSDS 3 JSON data package)",
+         openapi_extra={"responses": {200: {"description": "The file", "content": {
+             content_type: {} for content_type, _ in EXPORT_FORMATS.values()}}}})
+def export_units_file(request, filters: Query[UnitFilter], format: ExportFormat = "csv"):
+    content, content_type, filename = export_units(filter_units(**filters.dict()), format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @api.get("/units/{unit_id}", response={200: UnitOut, 404: Error}, tags=["registry"], summary="One unit")
