@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "fcatlas.atlas",
     "fcatlas.reference",
     "fcatlas.registry",
+    "fcatlas.planning",
     "fcatlas.accounts",
     "fcatlas.api",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    name = "fcatlas.planning"
+    verbose_name = "Analys och planering"

@@ -1,0 +1,58 @@
+"""The analysis inputs the web app and the command line share: the demand layer and the units.
+
+The demand layer lives in ``var/demand.gpkg``. Until real statistics are loaded (``fcatlas load-demand``)
+it is the *modelled* layer built from the shipped data (``fcatlas build-demand``, or on first use).
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+from django.conf import settings
+
+from fcatlas.analysis.demand import build_modelled_demand, read_demand, write_demand
+from fcatlas.registry.models import Status, Unit
+
+SERVING_STATUSES = (Status.ACTIVE, Status.TEMPORARILY_CLOSED)
+
+
+def demand_path() -> Path:
+    return Path(settings.VAR_DIR) / "demand.gpkg"
+
+
+def build_demand() -> gpd.GeoDataFrame:
+    """Build the modelled layer from ``settings.DATA_DIR`` and make it the current demand layer."""
+    frame = build_modelled_demand(Path(settings.DATA_DIR))
+    write_demand(frame, demand_path())
+    current_demand.cache_clear()
+    return frame
+
+
+def install_demand(frame: gpd.GeoDataFrame) -> None:
+    """Make ``frame`` (e.g. from real statistics) the current demand layer."""
+    write_demand(frame, demand_path())
+    current_demand.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def current_demand() -> gpd.GeoDataFrame:
+    """The current demand layer (EPSG:4326 points), built from the shipped data when none exists yet."""
+    if not demand_path().exists():
+        return build_demand()
+    return read_demand(demand_path())
+
+
+def is_modelled(demand: gpd.GeoDataFrame) -> bool:
+    return bool(demand["modelled"].any())
+
+
+def units_frame(units=None) -> gpd.GeoDataFrame:
+    """Units that serve families today (active or temporarily closed) with coordinates, as WGS 84 points."""
+    units = Unit.objects.all() if units is None else units
+    rows = list(units.filter(status__in=SERVING_STATUSES, latitude__isnull=False)
+                .values_list("pk", "name", "classification", "municipality_id", "longitude", "latitude"))
+    return gpd.GeoDataFrame(
+        {"unit_id": [r[0] for r in rows], "name": [r[1] for r in rows], "classification": [r[2] for r in rows],
+         "municipality_code": [r[3] for r in rows]},
+        geometry=gpd.points_from_xy([r[4] for r in rows], [r[5] for r in rows]), crs="EPSG:4326",
+    )
