@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from django.db.models import Count, Max
 from scipy.spatial import cKDTree
 
 from fcatlas.analysis.coverage import (
@@ -148,8 +149,8 @@ def _scenario(radius_m: float, registry_state: tuple) -> CoverageScenario:
 
 def _registry_state() -> tuple:
     """Changes whenever a unit is saved, so cached scenarios never outlive the registry they were built on."""
-    latest = Unit.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    return (Unit.objects.count(), latest)
+    state = Unit.objects.aggregate(count=Count("pk"), last_pk=Max("pk"), last_change=Max("updated_at"))
+    return tuple(state.values())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,47 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+KIRUNA = "20.2253,67.8558"
+
+
+def test_coverage_is_public_and_marked_modelled(client, make_unit):
+    make_unit(municipality="2584", latitude=67.8558, longitude=20.2253)
+    answer = client.get("/api/v1/coverage?municipality=2584&radius=3000").json()
+    assert answer["scope"] == "Kiruna" and answer["radius_m"] == 3000 and answer["modelled"] is True
+    assert answer["covered"] > 0
+
+
+def test_coverage_refuses_a_silly_radius_and_an_unknown_region(client):
+    assert client.get("/api/v1/coverage?radius=5").status_code == 422
+    response = client.get("/api/v1/coverage?region=99")
+    assert response.status_code == 422 and "ingen region" in response.json()["detail"]
+
+
+def test_scenarios_and_proposals_need_a_login(client, make_user, make_unit):
+    make_unit(municipality="0180", latitude=59.33, longitude=18.06)
+    assert client.get(f"/api/v1/scenario?add={KIRUNA}").status_code == 401
+    assert client.get("/api/v1/optimise?region=25&new_sites=1").status_code == 401
+    client.force_login(make_user("municipal_coordinator", municipality="2584"))
+    delta = client.get(f"/api/v1/scenario?add={KIRUNA}&municipality=2584").json()
+    assert delta["national"]["children_covered_change"] > 0
+    assert delta["municipality"][0]["code"] == "2584"
+    proposal = client.get("/api/v1/optimise?region=25&new_sites=2").json()
+    assert len(proposal["sites"]) == 2
+
+
+def test_a_scenario_point_must_be_lon_lat(client, make_user, make_unit):
+    make_unit(municipality="0180", latitude=59.33, longitude=18.06)
+    client.force_login(make_user("national_administrator"))
+    response = client.get("/api/v1/scenario?add=Kiruna")
+    assert response.status_code == 422 and "longitud,latitud" in response.json()["detail"]
+
+
+def test_the_priority_list_is_public(client):
+    rows = client.get("/api/v1/priority?region=25").json()["rows"]
+    assert len(rows) == 14 and all(row["municipality_code"].startswith("25") for row in rows)
+
+
+def test_the_openapi_document_describes_the_planning_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/coverage", "/api/v1/scenario", "/api/v1/optimise", "/api/v1/priority"} <= set(paths)
