@@ -55,4 +55,17 @@ def test_units_appear_on_the_map_by_classification_and_open_by_keyboard(page, si
     page.keyboard.press("Enter")
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Familjecentral (syntetisk demodata)")
-    expect(page.locator(".banner")).to_contain_text("Syntetisk demodata")
+    expect(page.locator(".banner", has_text="Syntetisk demodata")).to_be_visible()
+
+
+def test_the_coverage_choropleth_colours_kommuner_with_a_legend(page, site, make_unit):
+    make_unit(name="FC Kiruna", municipality="2584", latitude=67.8558, longitude=20.2253)
+    open_map(page, site + "/")
+    legend = page.locator("[data-coverage-legend]")
+    expect(legend).to_be_hidden()
+    page.check("#show-coverage")
+    expect(page.locator("#map")).to_have_attribute("data-coverage-shown", "true")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("80–100")
+    darkest = page.locator("#map path.kommun[fill='#54278f']")
+    assert darkest.count() > 200

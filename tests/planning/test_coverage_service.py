@@ -105,3 +105,34 @@ def test_the_priority_list_explains_each_kommun_in_swedish(make_unit):
     assert len(result["rows"]) == 33
     assert "barn 0–5 år bor mer än 2\u00a0km från en familjecentral" in first["explanation"]
     assert [row["rank"] for row in result["rows"]] == sorted(row["rank"] for row in result["rows"])
+
+
+def test_atlas_pages_show_coverage_as_modelled_with_the_chosen_radius(client, make_unit):
+    make_unit(municipality="2584", latitude=KIRUNA_TOWN[1], longitude=KIRUNA_TOWN[0])
+    page = client.get("/kommun/2584/?radie=5000").content.decode()
+    assert "Modellerad befolkning." in page
+    assert "bor mer än 5\u00a0km från en familjecentral" in page
+    assert '<option value="5000" selected>' in page
+    for url in ("/", "/region/25/"):
+        assert "Avstånd till familjecentral" in client.get(url).content.decode()
+
+
+def test_an_unknown_radius_falls_back_to_the_default(client):
+    page = client.get("/kommun/2584/?radie=7").content.decode()
+    assert "bor mer än 2\u00a0km från en familjecentral" in page
+
+
+def test_the_kommun_choropleth_gives_every_kommun_a_share(client, make_unit):
+    make_unit(municipality="2584", latitude=KIRUNA_TOWN[1], longitude=KIRUNA_TOWN[0])
+    rows = {row["code"]: row for row in client.get("/api/v1/coverage/municipalities").json()["rows"]}
+    assert len(rows) == 290
+    assert rows["0180"]["share_uncovered"] == 1.0
+    assert 0 < rows["2584"]["share_uncovered"] < 1
+
+
+def test_the_kommun_demand_points_sum_to_its_children(client):
+    collection = client.get("/api/v1/coverage/areas.geojson?municipality=2584").json()
+    report = coverage_report(municipality="2584")
+    assert collection["metadata"]["modelled"] is True
+    rounding = 0.05 * len(collection["features"])  # each point's children are rounded to 0.1
+    assert sum(f["properties"]["children_0_5"] for f in collection["features"]) == pytest.approx(report["children"], abs=rounding)

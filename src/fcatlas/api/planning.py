@@ -63,6 +63,37 @@ def coverage(request, filters: Query[ScopeFilter]):
                    radius_m=filters.radius)
 
 
+class MunicipalityCoverageRow(Schema):
+    code: str
+    children: float
+    uncovered: float
+    share_uncovered: float | None
+
+
+class MunicipalityCoverageOut(Schema):
+    radius_m: float
+    modelled: bool
+    rows: list[MunicipalityCoverageRow]
+
+
+@router.get("/coverage/municipalities", response=MunicipalityCoverageOut,
+            summary="Per kommun: children 0–5 beyond the radius, and their share (the coverage choropleth)")
+def coverage_by_municipality(request, radius: Radius = services.DEFAULT_RADIUS_M):
+    return _answer(services.coverage_by_municipality, radius_m=radius)
+
+
+class DemandPointCollection(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[dict]
+    metadata: dict
+
+
+@router.get("/coverage/areas.geojson", response=DemandPointCollection,
+            summary="A kommun's demand points (modelled where marked) with children 0–5 and distance to the nearest unit")
+def coverage_areas(request, municipality: str, radius: Radius = services.DEFAULT_RADIUS_M):
+    return _answer(services.demand_points, municipality=municipality, radius_m=radius)
+
+
 class ChangeRow(Schema):
     code: str
     label: str | None = None

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from fcatlas.planning.context import coverage_context
 from fcatlas.reference import queries
 from fcatlas.reference.models import Region
 from fcatlas.registry.models import Unit
@@ -8,7 +9,7 @@ from fcatlas.registry.summaries import classification_counts
 
 def start(request):
     year = queries.DEFAULT_POLICE_LIST_YEAR
-    return render(request, "atlas/start.html", {
+    return render(request, "atlas/start.html", coverage_context(request) | {
         "regions": Region.objects.all(),
         "years": queries.POLICE_LIST_YEARS,
         "year": year,

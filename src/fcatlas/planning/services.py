@@ -116,6 +116,42 @@ def coverage_report(*, municipality: str | None = None, region: str | None = Non
     }
 
 
+def coverage_by_municipality(*, radius_m: float = DEFAULT_RADIUS_M) -> dict:
+    """Per kommun: children 0–5, how many live beyond the radius, and that share (0–1) — for the choropleth."""
+    radius_m = check_radius(radius_m)
+    demand = current_demand()
+    table = area_coverage(demand, units_frame(), radius_m, classifications=COUNTING_CLASSES)
+    sums = table.groupby("municipality_code")[["children_0_5", "children_covered"]].sum()
+    rows = [
+        {"code": code, "children": float(row.children_0_5), "uncovered": float(row.children_0_5 - row.children_covered),
+         "share_uncovered": float((row.children_0_5 - row.children_covered) / row.children_0_5) if row.children_0_5 else None}
+        for code, row in sums.iterrows()
+    ]
+    return {"radius_m": radius_m, "modelled": is_modelled(demand), "rows": rows}
+
+
+def demand_points(*, municipality: str, radius_m: float = DEFAULT_RADIUS_M) -> dict:
+    """The kommun's demand points as GeoJSON (WGS 84) with children 0–5 and the distance to the nearest unit."""
+    radius_m = check_radius(radius_m)
+    _scope_name(municipality, None)
+    demand = current_demand()
+    table = area_coverage(demand, units_frame(), radius_m, classifications=COUNTING_CLASSES)
+    inside = (table["municipality_code"] == municipality).to_numpy()
+    points, rows = demand[inside], table[inside]
+    features = [
+        {"type": "Feature", "id": area_id,
+         "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
+         "properties": {"children_0_5": round(float(children), 1), "covered": bool(covered),
+                        "nearest_unit_m": None if np.isinf(distance) else round(float(distance)),
+                        "vulnerable_category": category}}
+        for area_id, point, children, covered, distance, category in zip(
+            rows["area_id"], points.geometry, rows["children_0_5"], rows["covered"],
+            rows["nearest_unit_distance_m"], points["vulnerable_category"])
+    ]
+    return {"type": "FeatureCollection", "features": features,
+            "metadata": {"radius_m": radius_m, "modelled": is_modelled(demand)}}
+
+
 def areas_without_unit(units: gpd.GeoDataFrame, radius_m: float, *, municipality=None, region=None) -> list[dict]:
     """The Police's areas (list of ``VULNERABLE_AREA_YEAR``) whose polygon has no counting unit within the radius."""
     areas = VulnerableArea.objects.filter(year=VULNERABLE_AREA_YEAR, geometry__isnull=False).select_related("municipality")

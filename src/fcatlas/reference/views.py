@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from django.shortcuts import get_object_or_404, render
 
+from fcatlas.planning.context import coverage_context
 from fcatlas.registry.models import Unit
 from fcatlas.registry.summaries import classification_counts
 
@@ -17,7 +18,7 @@ def region_list(request):
 
 def region_detail(request, code):
     region = get_object_or_404(Region, code=code)
-    return render(request, "reference/region_detail.html", {
+    return render(request, "reference/region_detail.html", coverage_context(request, region=region.code) | {
         "region": region,
         "municipalities": region.municipalities.all(),
         "areas_by_year": _by_year(queries.vulnerable_areas(region=region.code)),
@@ -35,7 +36,7 @@ def municipality_list(request):
 
 def municipality_detail(request, code):
     municipality = get_object_or_404(queries.municipalities(), code=code)
-    return render(request, "reference/municipality_detail.html", {
+    return render(request, "reference/municipality_detail.html", coverage_context(request, municipality=municipality.code) | {
         "municipality": municipality,
         "areas_by_year": _by_year(queries.vulnerable_areas(municipality=municipality.code)),
         "map_year": queries.DEFAULT_POLICE_LIST_YEAR,

@@ -1,6 +1,6 @@
 from django import template
 
-from fcatlas.formatting import format_number, format_percent
+from fcatlas.formatting import format_distance, format_number, format_percent
 
 register = template.Library()
 
@@ -18,3 +18,13 @@ def percent(value, decimals=0):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def distance(metres):
+    return format_distance(metres)
+
+
+@register.filter
+def complement(share):
+    return 1 - share

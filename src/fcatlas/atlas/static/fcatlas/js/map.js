@@ -72,6 +72,50 @@
     });
   }
 
+  function showCoverageChoropleth(map, element, municipalityLayer) {
+    var classes = JSON.parse(document.getElementById("coverage-classes").textContent);
+    var toggle = document.querySelector("[data-map-coverage]");
+    var legend = document.querySelector("[data-coverage-legend]");
+    var shares = null;
+    function colour(code) {
+      var share = shares && shares[code];
+      if (share === null || share === undefined) { return "#f7f7f7"; }
+      return classes[Math.min(classes.length - 1, Math.floor(share * classes.length))][1];
+    }
+    function restyle() {
+      municipalityLayer.eachLayer(function (path) {
+        var code = path.feature.properties.code;
+        path.setStyle({ fillColor: toggle.checked ? colour(code) : "#f7f7f7" });
+      });
+      legend.hidden = !toggle.checked;
+      element.dataset.coverageShown = toggle.checked ? "true" : "false";
+    }
+    toggle.addEventListener("change", function () {
+      if (shares) { restyle(); return; }
+      getJSON(element.dataset.coverageUrl).then(function (answer) {
+        shares = {};
+        answer.rows.forEach(function (row) { shares[row.code] = row.share_uncovered; });
+        restyle();
+      });
+    });
+  }
+
+  function showDemand(map, element) {
+    return getJSON(element.dataset.demandUrl).then(function (collection) {
+      var largest = Math.max.apply(null, collection.features.map(function (f) { return f.properties.children_0_5; }).concat([1]));
+      collection.features.forEach(function (feature) {
+        var p = feature.properties;
+        var latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+        L.circleMarker(latlng, {
+          className: "demand-point " + (p.covered ? "demand-covered" : "demand-uncovered"),
+          radius: 3 + 12 * Math.sqrt(p.children_0_5 / largest),
+          color: "#54278f", weight: 1.5, fillColor: "#54278f", fillOpacity: p.covered ? 0 : 0.55, interactive: false
+        }).addTo(map);
+      });
+      element.dataset.demandCount = collection.features.length;
+    });
+  }
+
   function renderAreaTable(table, features, year) {
     var body = table.querySelector("tbody");
     body.replaceChildren();
@@ -120,6 +164,7 @@
       layer.eachLayer(function (path) { if (path.feature.properties.code === focus) { focusLayer = path; } });
       map.fitBounds((focusLayer || layer).getBounds(), { padding: [10, 10] });
       element.dataset.municipalityCount = collection.features.length;
+      if (element.dataset.coverageUrl) { showCoverageChoropleth(map, element, layer); }
     });
 
     function showAreas(year) {
@@ -160,6 +205,7 @@
     }
     var loads = [municipalities];
     if (element.dataset.areasUrl) { loads.push(showAreas(element.dataset.areaYear)); }
+    if (element.dataset.demandUrl) { loads.push(municipalities.then(function () { return showDemand(map, element); })); }
     if (element.dataset.unitsUrl) { loads.push(municipalities.then(function () { return showUnits(map, element); })); }
     Promise.all(loads).then(function () {
       element.dataset.ready = "true";
