@@ -5,13 +5,13 @@ longer in the file deleted, and identical rows left alone, so a second run chang
 All of it happens in one transaction: a failure leaves the database as it was.
 """
 
-import csv
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import models, transaction
+
+from fcatlas.datafiles import DataFileError, read_csv, read_features
 
 from .models import Municipality, Postcode, Region, VulnerableArea
 
@@ -22,8 +22,8 @@ CATEGORY_BY_POLICE_NAME = {
 }
 
 
-class ReferenceDataError(Exception):
-    """A shipped file is missing or does not say what we expect; the message names file and row."""
+class ReferenceDataError(DataFileError):
+    """A reference file says something we cannot load; the message names file and row."""
 
 
 @dataclass(frozen=True)
@@ -88,27 +88,10 @@ def _sync(label: str, model: type[models.Model], key_fields: tuple[str, ...],
     return SyncResult(label, len(to_create), len(to_update), len(existing), unchanged)
 
 
-def _read_geojson(path: Path) -> list[dict]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))["features"]
-    except FileNotFoundError:
-        raise ReferenceDataError(f"Filen saknas: {path}") from None
-    except (json.JSONDecodeError, KeyError) as error:
-        raise ReferenceDataError(f"{path.name}: inte en GeoJSON FeatureCollection ({error})") from None
-
-
-def _read_csv(path: Path) -> list[dict]:
-    try:
-        with path.open(encoding="utf-8", newline="") as file:
-            return list(csv.DictReader(file))
-    except FileNotFoundError:
-        raise ReferenceDataError(f"Filen saknas: {path}") from None
-
-
 def _region_records(geo: Path) -> list[dict]:
-    short_names = {row["county_code"]: row["county_name_short"] for row in _read_csv(geo / "lan_koder.csv")}
+    short_names = {row["county_code"]: row["county_name_short"] for row in read_csv(geo / "lan_koder.csv")}
     records = []
-    for feature in _read_geojson(geo / "lan.geojson"):
+    for feature in read_features(geo / "lan.geojson"):
         code = feature["properties"]["lan_kod"]
         if code not in short_names:
             raise ReferenceDataError(f"lan.geojson: länskod {code!r} finns inte i lan_koder.csv")
@@ -121,7 +104,7 @@ def _municipality_records(geo: Path) -> list[dict]:
     return [
         {"code": f["properties"]["kommun_kod"], "name": f["properties"]["kommun_namn"],
          "region_id": f["properties"]["lan_kod"], "geometry": f["geometry"]}
-        for f in _read_geojson(geo / "kommuner.geojson")
+        for f in read_features(geo / "kommuner.geojson")
     ]
 
 
@@ -135,7 +118,7 @@ def _category(police_name: str, where: str) -> str:
 def _vulnerable_area_records(geo: Path) -> list[dict]:
     panel_file = "polisen_utsatta_omraden_panel_2015_2023.geojson"
     records = []
-    for number, feature in enumerate(_read_geojson(geo / panel_file), start=1):
+    for number, feature in enumerate(read_features(geo / panel_file), start=1):
         props = feature["properties"]
         records.append({
             "year": int(props["ar"]), "name": props["namn"], "municipality_id": props["kommun_kod"],
@@ -143,7 +126,7 @@ def _vulnerable_area_records(geo: Path) -> list[dict]:
             "panel_id": int(props["id"]), "geometry": feature["geometry"],
         })
     list_2025 = "polisen_utsatta_omraden_2025.csv"
-    for row_number, row in enumerate(_read_csv(geo / list_2025), start=2):
+    for row_number, row in enumerate(read_csv(geo / list_2025), start=2):
         records.append({
             "year": 2025, "name": row["namn"], "municipality_id": row["kommun_kod"],
             "category": _category(row["kategori"], f"{list_2025}, rad {row_number}"),
@@ -155,5 +138,5 @@ def _vulnerable_area_records(geo: Path) -> list[dict]:
 def _postcode_records(geo: Path) -> list[dict]:
     return [
         {"code": row["postal_code"], "locality": row["locality"], "municipality_id": row["municipality_code"]}
-        for row in _read_csv(geo / "postnummer_till_kommun.csv")
+        for row in read_csv(geo / "postnummer_till_kommun.csv")
     ]

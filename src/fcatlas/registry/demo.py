@@ -22,8 +22,6 @@ provider names (they all contain "Exempel").
 through ``editing.save_unit`` in one transaction, so a second run changes nothing.
 """
 
-import csv
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -35,6 +33,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 from pyproj import Transformer
+
+from fcatlas.datafiles import DataFileError, read_csv, read_features
 
 from .working_methods import INITIAL_WORKING_METHODS
 
@@ -92,7 +92,7 @@ _METHOD_WEIGHTS = {
 assert set(_METHOD_WEIGHTS) == {code for code, *_ in INITIAL_WORKING_METHODS}
 
 
-class DemoDataError(Exception):
+class DemoDataError(DataFileError):
     """A data file is missing or unusable, or the calibration cannot be met; the message says which."""
 
 
@@ -125,21 +125,6 @@ class _Inputs:
     region_names: dict[str, str]
 
 
-def _read_csv(path: Path) -> list[dict]:
-    try:
-        with path.open(encoding="utf-8", newline="") as file:
-            return list(csv.DictReader(file))
-    except FileNotFoundError:
-        raise DemoDataError(f"Filen saknas: {path}") from None
-
-
-def _read_features(path: Path) -> list[dict]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))["features"]
-    except FileNotFoundError:
-        raise DemoDataError(f"Filen saknas: {path}") from None
-
-
 def _to_sweref(geometry: dict) -> shapely.Geometry:
     geom = shapely.geometry.shape(geometry)
     return shapely.transform(geom, lambda xy: np.column_stack(_TO_SWEREF.transform(xy[:, 0], xy[:, 1])))
@@ -148,7 +133,7 @@ def _to_sweref(geometry: dict) -> shapely.Geometry:
 def vulnerable_area_polygons(data_dir: Path, year: int = VULNERABLE_LIST_YEAR) -> list[tuple[dict, shapely.Geometry]]:
     """The Police's vulnerable areas of one list year: (properties, polygon in EPSG:3006)."""
     path = Path(data_dir) / "geo" / "polisen_utsatta_omraden_panel_2015_2023.geojson"
-    return [(f["properties"], _to_sweref(f["geometry"])) for f in _read_features(path)
+    return [(f["properties"], _to_sweref(f["geometry"])) for f in read_features(path)
             if int(f["properties"]["ar"]) == year and f["geometry"]]
 
 
@@ -156,10 +141,10 @@ def _load_inputs(data_dir: Path) -> _Inputs:
     data_dir = Path(data_dir)
     geo, pop = data_dir / "geo", data_dir / "pop"
     population = {r["kommun_kod"]: int(r["folkmangd_2023_12_31"])
-                  for r in _read_csv(pop / "kommun_befolkning_2020_2024.csv")}
-    organisation = {r["municipality_code"]: r["municipality_name"] for r in _read_csv(geo / "kommun_koder.csv")}
+                  for r in read_csv(pop / "kommun_befolkning_2020_2024.csv")}
+    organisation = {r["municipality_code"]: r["municipality_name"] for r in read_csv(geo / "kommun_koder.csv")}
     kommuner = {}
-    for f in _read_features(geo / "kommuner.geojson"):
+    for f in read_features(geo / "kommuner.geojson"):
         p = f["properties"]
         code = p["kommun_kod"]
         if code not in population:
@@ -167,7 +152,7 @@ def _load_inputs(data_dir: Path) -> _Inputs:
         kommuner[code] = _Kommun(code, p["kommun_namn"], organisation.get(code, p["kommun_namn"] + " kommun"),
                                  p["lan_kod"], population[code], _to_sweref(f["geometry"]))
     seen = set()
-    for row in _read_csv(pop / "tatorter_2020.csv"):
+    for row in read_csv(pop / "tatorter_2020.csv"):
         if row["tatort_kod"] in seen or row["kommun_kod"] not in kommuner:
             continue  # the file repeats some rows
         seen.add(row["tatort_kod"])
@@ -182,12 +167,12 @@ def _load_inputs(data_dir: Path) -> _Inputs:
              for p, polygon in vulnerable_area_polygons(data_dir)]
     areas.sort(key=lambda a: (a.kommun, a.name))
     postcodes = defaultdict(list)
-    for row in _read_csv(geo / "postnummer_till_kommun.csv"):
+    for row in read_csv(geo / "postnummer_till_kommun.csv"):
         postcodes[row["municipality_code"]].append((row["postal_code"], row["locality"]))
     for codes in postcodes.values():
         codes.sort()
     region_names = {}
-    for row in _read_csv(geo / "lan_koder.csv"):
+    for row in read_csv(geo / "lan_koder.csv"):
         region_names[row["county_code"]] = REGION_ORGANISATION.get(
             row["county_code"], "Region " + row["county_name_short"])
     return _Inputs(kommuner, areas, dict(postcodes), region_names)

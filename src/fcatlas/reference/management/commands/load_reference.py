@@ -4,7 +4,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from fcatlas.reference.loading import ReferenceDataError, load_reference
+from fcatlas.datafiles import DataFileError
+from fcatlas.reference.loading import load_reference
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             task = progress.add_task("Läser in referensdata", total=4)
             try:
                 results = load_reference(data_dir, lambda _: progress.advance(task))
-            except ReferenceDataError as error:
+            except DataFileError as error:
                 raise CommandError(str(error)) from None
         table = Table(title="Referensdata")
         for column in ("tabell", "nya", "ändrade", "borttagna", "oförändrade"):

@@ -5,9 +5,10 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from fcatlas.datafiles import DataFileError
 from fcatlas.formatting import format_number, format_percent
 from fcatlas.registry.classification import CLASSIFICATION_LABELS
-from fcatlas.registry.demo import DEFAULT_SEED, NEAR_DISTANCE_M, VULNERABLE_LIST_YEAR, DemoDataError, load_demo
+from fcatlas.registry.demo import DEFAULT_SEED, NEAR_DISTANCE_M, VULNERABLE_LIST_YEAR, load_demo
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
 
             try:
                 summary = load_demo(data_dir, seed=seed, on_progress=advance)
-            except DemoDataError as error:
+            except DataFileError as error:
                 raise CommandError(str(error)) from None
 
         changes = Table(title=f"Syntetisk demodata, frö {seed}: ändringar")
