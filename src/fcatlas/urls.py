@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("fcatlas.reference.urls")),
     path("", include("fcatlas.registry.urls")),
     path("", include("fcatlas.accounts.urls")),
+    path("", include("fcatlas.planning.urls")),
     path("api/v1/", api.urls),
 ]

@@ -45,3 +45,20 @@ def test_the_priority_list_is_public(client):
 def test_the_openapi_document_describes_the_planning_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/coverage", "/api/v1/scenario", "/api/v1/optimise", "/api/v1/priority"} <= set(paths)
+
+
+def test_a_scenario_answer_carries_every_figure(client, make_user, make_unit):
+    make_unit(municipality="0180", latitude=59.33, longitude=18.06)
+    client.force_login(make_user("national_administrator"))
+    delta = client.get(f"/api/v1/scenario?add={KIRUNA}").json()
+    rows = {row["code"]: row for row in delta["vulnerability"]}
+    assert rows["not_listed"]["children_covered_change"] > 0 and rows["not_listed"]["label"] == "Övriga områden"
+    assert sum(band["children_0_5_change"] for band in delta["distance_bands"]) == pytest.approx(0, abs=1e-6)
+    assert delta["region"][0]["code"] == "25"
+
+
+def test_a_scenario_without_any_counting_unit_says_so(client, make_user):
+    client.force_login(make_user("national_administrator"))
+    response = client.get(f"/api/v1/scenario?add={KIRUNA}")
+    assert response.status_code == 422
+    assert "ingen familjecentral" in response.json()["detail"]

@@ -94,20 +94,38 @@ def coverage_areas(request, municipality: str, radius: Radius = services.DEFAULT
     return _answer(services.demand_points, municipality=municipality, radius_m=radius)
 
 
-class ChangeRow(Schema):
+class CoverageChange(Schema):
+    """Children 0–5 within the radius of a unit before and after the scenario, and the covered shares (0–1)."""
     code: str
     label: str | None = None
-    model_config = {"extra": "allow"}
+    children_0_5: float
+    children_covered_before: float
+    children_covered_after: float
+    children_covered_change: float
+    share_covered_before: float | None
+    share_covered_after: float | None
+    share_covered_change: float | None
+
+
+class BandChange(Schema):
+    """Children 0–5 in one band of distance to the nearest unit, before and after, and their shares (0–1)."""
+    code: str
+    children_0_5_before: float
+    children_0_5_after: float
+    children_0_5_change: float
+    share_before: float | None
+    share_after: float | None
+    share_change: float | None
 
 
 class ScenarioOut(Schema):
     radius_m: float
     modelled: bool
-    national: dict[str, float]
-    municipality: list[ChangeRow]
-    region: list[ChangeRow]
-    vulnerability: list[ChangeRow]
-    distance_bands: list[ChangeRow]
+    national: CoverageChange
+    municipality: list[CoverageChange]
+    region: list[CoverageChange]
+    vulnerability: list[CoverageChange]
+    distance_bands: list[BandChange]
     changed_areas: int
 
 
@@ -159,12 +177,24 @@ def optimise(request, region: str, new_sites: Annotated[int, Field(ge=1, le=serv
 
 
 class PriorityRow(Schema):
+    """One kommun: its rank (1 = highest priority), the components, each component's points and their sum."""
     rank: int
     municipality_code: str
     municipality_name: str | None
+    children_0_5: float
+    uncovered_children: float
+    especially_vulnerable: int
+    risk: int
+    vulnerable: int
+    area_type_1: int
+    area_type_2: int
+    existing_units: int
+    uncovered_points: float
+    vulnerability_points: float
+    area_type_points: float
+    existing_units_points: float
     priority: float
     explanation: str
-    model_config = {"extra": "allow"}
 
 
 class PriorityOut(Schema):

@@ -189,6 +189,11 @@ def _registry_state() -> tuple:
     return tuple(state.values())
 
 
+def _number(value) -> float | None:
+    """A float for JSON: NaN (a share of no children) becomes None."""
+    return None if pd.isna(value) else float(value)
+
+
 @dataclass(frozen=True)
 class ScenarioRequest:
     add: list[tuple[float, float]]
@@ -202,8 +207,11 @@ def scenario_delta(request: ScenarioRequest, *, municipality: str | None = None,
     for lon, lat in request.add:
         if not (10.5 <= lon <= 24.2 and 55.0 <= lat <= 69.2):
             raise PlanningError(f"Punkten ({lon:g}, {lat:g}) ligger inte i Sverige.")
-    scenario = _scenario(radius_m, _registry_state())
     units = units_frame()
+    if not units["classification"].isin(COUNTING_CLASSES).any():
+        raise PlanningError("Registret har ännu ingen familjecentral eller liknande verksamhet i drift med "
+                            "koordinater att räkna från.")
+    scenario = _scenario(radius_m, _registry_state())
     counting = set(units.loc[units["classification"].isin(COUNTING_CLASSES), "unit_id"])
     unknown = [unit_id for unit_id in request.close if unit_id not in counting]
     if unknown:
@@ -216,12 +224,12 @@ def scenario_delta(request: ScenarioRequest, *, municipality: str | None = None,
     def rows(frame, code=None):
         if code is not None:
             frame = frame.loc[[code]] if code in frame.index else frame.iloc[0:0]
-        return [{"code": str(index), **{k: float(v) for k, v in row.items()}} for index, row in frame.iterrows()]
+        return [{"code": str(index), **{k: _number(v) for k, v in row.items()}} for index, row in frame.iterrows()]
 
     return {
         "radius_m": radius_m,
         "modelled": is_modelled(current_demand()),
-        "national": {k: float(v) for k, v in national.items()},
+        "national": {"code": "SE", **{k: _number(v) for k, v in national.items()}},
         "municipality": rows(delta.municipality, municipality) if municipality else
         [r for r in rows(delta.municipality) if r["children_covered_change"] != 0],
         "region": rows(delta.region, region) if region else [r for r in rows(delta.region) if r["children_covered_change"] != 0],
