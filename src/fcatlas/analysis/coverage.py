@@ -150,7 +150,13 @@ def coverage_shares(area_table: pd.DataFrame, by: str | None = None) -> pd.DataF
         totals = area_table[columns].sum().to_frame("SE").T
         totals.index.name = "country"
     else:
-        totals = area_table.groupby(by, sort=True)[columns].sum()
+        # factorize + bincount: several times faster than a groupby on text codes (national figures, 20k+ areas)
+        codes, labels = pd.factorize(area_table[by], sort=True)
+        totals = pd.DataFrame(
+            {column: np.bincount(codes, weights=area_table[column].to_numpy(dtype=float), minlength=len(labels))
+             for column in columns},
+            index=pd.Index(labels, name=by),
+        )
         if by == "vulnerability_class":
             totals = totals.reindex(list(VULNERABILITY_CLASSES), fill_value=0.0)
     totals["share_covered"] = totals["children_covered"] / totals["children_0_5"].where(totals["children_0_5"] > 0)

@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 from django.conf import settings
 
+from fcatlas.analysis.coverage import METRIC_CRS as COMPUTE_CRS
 from fcatlas.analysis.demand import build_modelled_demand, read_demand, write_demand
 from fcatlas.registry.models import Status, Unit
 
@@ -21,7 +22,7 @@ def demand_path() -> Path:
 
 
 def build_demand() -> gpd.GeoDataFrame:
-    """Build the modelled layer from ``settings.DATA_DIR`` and make it the current demand layer."""
+    """Build the modelled layer (WGS 84) from ``settings.DATA_DIR`` and make it the current demand layer."""
     frame = build_modelled_demand(Path(settings.DATA_DIR))
     write_demand(frame, demand_path())
     current_demand.cache_clear()
@@ -36,10 +37,10 @@ def install_demand(frame: gpd.GeoDataFrame) -> None:
 
 @lru_cache(maxsize=1)
 def current_demand() -> gpd.GeoDataFrame:
-    """The current demand layer (EPSG:4326 points), built from the shipped data when none exists yet."""
-    if not demand_path().exists():
-        return build_demand()
-    return read_demand(demand_path())
+    """The current demand layer, held in SWEREF 99 TM (EPSG:3006) so that no request reprojects it;
+    built from the shipped data when none exists yet."""
+    frame = read_demand(demand_path()) if demand_path().exists() else build_demand()
+    return frame.to_crs(COMPUTE_CRS)
 
 
 def is_modelled(demand: gpd.GeoDataFrame) -> bool:

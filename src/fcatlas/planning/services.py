@@ -137,7 +137,7 @@ def demand_points(*, municipality: str, radius_m: float = DEFAULT_RADIUS_M) -> d
     demand = current_demand()
     table = area_coverage(demand, units_frame(), radius_m, classifications=COUNTING_CLASSES)
     inside = (table["municipality_code"] == municipality).to_numpy()
-    points, rows = demand[inside], table[inside]
+    points, rows = demand[inside].to_crs("EPSG:4326"), table[inside]
     features = [
         {"type": "Feature", "id": area_id,
          "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
