@@ -26,6 +26,7 @@ run: install
 	$(BIN)/fcatlas migrate --no-input
 	$(BIN)/fcatlas load-reference
 	$(BIN)/fcatlas load-demo
+	$(BIN)/fcatlas build-demand
 	PORT=$(PORT) $(BIN)/fcatlas serve
 
 test: install-test test-sqlite test-postgres
