@@ -15,7 +15,9 @@ def format_percent(share: float, decimals: int = 0) -> str:
 
 
 def format_distance(metres: float) -> str:
-    """A distance in metres as Swedish text: 800 → ``"800 m"``, 1500 → ``"1,5 km"``, 2000 → ``"2 km"``."""
+    """A distance in metres as Swedish text: 800 → ``"800 m"``, 1500 → ``"1,5 km"``, 2000 → ``"2 km"``,
+    4923.6 → ``"4,9 km"`` (kilometres to one decimal)."""
     if metres < 1_000:
         return f"{format_number(metres)}{NO_BREAK_SPACE}m"
-    return f"{f'{metres / 1000:g}'.replace('.', ',')}{NO_BREAK_SPACE}km"
+    kilometres = round(metres / 1000, 1)
+    return f"{format_number(kilometres, 0 if kilometres.is_integer() else 1)}{NO_BREAK_SPACE}km"
