@@ -151,3 +151,20 @@ def test_synthetic_units_are_marked_on_their_pages(client, make_unit):
     unit = make_unit(synthetic=True, source="synthetic_demo")
     for url in (unit.get_absolute_url(), "/enheter/", "/", "/kommun/1280/", "/region/12/"):
         assert "Syntetisk demodata" in client.get(url).content.decode(), url
+
+
+def test_coordinates_may_be_given_in_sweref_99_tm(client, make_user, malmo_unit):
+    client.force_login(make_user("national_administrator"))
+    response = client.post(f"/enheter/{malmo_unit.pk}/andra/",
+                           form_data(malmo_unit, sweref_north="6161000", sweref_east="375000"))
+    assert response.status_code == 302
+    malmo_unit.refresh_from_db()
+    assert (malmo_unit.latitude, malmo_unit.longitude) == (pytest.approx(55.5789, abs=1e-3), pytest.approx(13.0171, abs=1e-3))
+
+
+def test_a_point_far_outside_the_kommun_is_refused(client, make_user, malmo_unit):
+    client.force_login(make_user("national_administrator"))
+    response = client.post(f"/enheter/{malmo_unit.pk}/andra/", form_data(malmo_unit, latitude="67.85", longitude="20.22"))
+    assert "utanför Malmö" in response.content.decode()
+    malmo_unit.refresh_from_db()
+    assert malmo_unit.latitude is None and malmo_unit.version == 1

@@ -2,9 +2,13 @@
 
 from django import forms
 
+from pyproj import Transformer
+
+from fcatlas.formatting import format_distance
 from fcatlas.reference.models import Municipality
 
 from .editing import SCALAR_FIELDS
+from .importing import MAX_DISTANCE_OUTSIDE_KOMMUN_M, Geography
 from .models import OperatingForm, Principal, Profession, ServiceType, Unit, WorkingMethod
 
 DEFAULT_PRINCIPAL = {
@@ -12,6 +16,7 @@ DEFAULT_PRINCIPAL = {
     ServiceType.OPEN_PRESCHOOL: Principal.MUNICIPALITY, ServiceType.PREVENTIVE_SOCIAL_SERVICES: Principal.MUNICIPALITY,
 }
 NOT_EDITED_HERE = {"external_id", "source", "source_detail", "synthetic", "municipality_id"}
+WGS84_FROM_SWEREF = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
 YES_NO_UNKNOWN = [("", "Vet inte"), ("true", "Ja"), ("false", "Nej")]
 
 
@@ -30,6 +35,9 @@ class UnitForm(forms.ModelForm):
     has_steering_group = _nullable_boolean("Styrgrupp")
     has_coordinator = _nullable_boolean("Samordnare")
     has_state_or_project_funding = _nullable_boolean("Statliga medel eller projektmedel")
+    sweref_north = forms.FloatField(label="N (SWEREF 99 TM, meter)", required=False,
+                                    help_text="I stället för latitud och longitud")
+    sweref_east = forms.FloatField(label="E (SWEREF 99 TM, meter)", required=False)
 
     class Meta:
         model = Unit
@@ -88,6 +96,8 @@ class UnitForm(forms.ModelForm):
         age_from, age_to = cleaned.get("children_age_from"), cleaned.get("children_age_to")
         if age_from is not None and age_to is not None and age_from > age_to:
             self.add_error("children_age_to", "Åldern ”till och med” kan inte vara lägre än ”från”.")
+        self._coordinates_from_sweref(cleaned)
+        self._check_point_in_kommun(cleaned)
         if cleaned.get("status") == "closed" and not cleaned.get("closed_on"):
             self.add_error("closed_on", "Ange när enheten stängde.")
         for kind in ServiceType.values:
@@ -96,6 +106,28 @@ class UnitForm(forms.ModelForm):
                     and not cleaned.get(f"service_{kind}_provider_name"):
                 self.add_error(f"service_{kind}_provider_name", "Ange utförarens namn när huvudmannen är privat eller idéburen.")
         return cleaned
+
+    def _coordinates_from_sweref(self, cleaned: dict) -> None:
+        north, east = cleaned.get("sweref_north"), cleaned.get("sweref_east")
+        if north is None and east is None:
+            return
+        if north is None or east is None:
+            self.add_error("sweref_east" if east is None else "sweref_north", "Ange både N och E i SWEREF 99 TM.")
+            return
+        if cleaned.get("latitude") is not None or cleaned.get("longitude") is not None:
+            self.add_error("sweref_north", "Ange antingen latitud och longitud eller N och E, inte båda.")
+            return
+        longitude, latitude = WGS84_FROM_SWEREF.transform(east, north)
+        cleaned["latitude"], cleaned["longitude"] = round(latitude, 6), round(longitude, 6)
+
+    def _check_point_in_kommun(self, cleaned: dict) -> None:
+        municipality, lat, lon = cleaned.get("municipality"), cleaned.get("latitude"), cleaned.get("longitude")
+        if municipality is None or lat is None or lon is None:
+            return
+        outside_m = Geography({municipality.code: municipality}).distance_to(municipality.code, lon, lat)
+        if outside_m > MAX_DISTANCE_OUTSIDE_KOMMUN_M:
+            self.add_error("latitude", f"Punkten ligger {format_distance(outside_m)} utanför {municipality.name}. "
+                                       "Kontrollera koordinaterna eller kommunen.")
 
     def record(self) -> dict:
         """The unit record the form describes (see ``editing.unit_record``)."""
