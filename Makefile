@@ -31,14 +31,16 @@ run: install
 
 test: install-test test-sqlite test-postgres
 
+# Each half starts from an empty var/ of its own (secret key, demand layer), so no state leaks between runs.
 test-sqlite: install-test
 	@echo "== test suite on SQLite"
-	env -u DATABASE_URL $(BIN)/python -m pytest
+	rm -rf var/test-sqlite
+	env -u DATABASE_URL FCATLAS_VAR_DIR=var/test-sqlite $(BIN)/python -m pytest
 
 test-postgres: install-test
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== test suite on PostgreSQL ($(PG_TEST_URL))"; \
-		DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest; \
+		rm -rf var/test-postgres && DATABASE_URL=$(PG_TEST_URL) FCATLAS_VAR_DIR=var/test-postgres $(BIN)/python -m pytest; \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_TEST_URL), and CI must test on it."; exit 1; \
 	else \
