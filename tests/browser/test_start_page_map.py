@@ -69,3 +69,11 @@ def test_the_coverage_choropleth_colours_kommuner_with_a_legend(page, site, make
     expect(legend).to_contain_text("80–100")
     darkest = page.locator("#map path.kommun[fill='#54278f']")
     assert darkest.count() > 200
+
+
+def test_the_region_page_offers_the_coverage_choropleth_for_its_kommuner(page, site):
+    open_map(page, site + "/region/25/")
+    expect(page.locator("#map path.kommun")).to_have_count(14)
+    page.check("#show-coverage")
+    expect(page.locator("[data-coverage-legend]")).to_be_visible()
+    expect(page.locator("#map path.kommun[fill='#54278f']")).to_have_count(14)

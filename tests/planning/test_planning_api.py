@@ -62,3 +62,30 @@ def test_a_scenario_without_any_counting_unit_says_so(client, make_user):
     response = client.get(f"/api/v1/scenario?add={KIRUNA}")
     assert response.status_code == 422
     assert "ingen familjecentral" in response.json()["detail"]
+
+
+def test_readers_may_not_run_scenarios_or_the_optimiser(client, make_user, make_unit):
+    make_unit(municipality="0180", latitude=59.33, longitude=18.06)
+    client.force_login(make_user("reader"))
+    assert client.get(f"/api/v1/scenario?add={KIRUNA}").status_code == 401
+    assert client.get("/api/v1/optimise?region=25&new_sites=1&exact=true").status_code == 401
+
+
+def test_a_region_is_matched_by_its_whole_code(client):
+    response = client.get("/api/v1/priority?region=1")
+    assert response.status_code == 422 and "ingen region med kod '1'" in response.json()["detail"]
+
+
+def test_a_scenario_has_a_limit_on_imagined_units(client, make_user, make_unit):
+    make_unit(municipality="0180", latitude=59.33, longitude=18.06)
+    client.force_login(make_user("national_administrator"))
+    query = "&".join(f"add=18.0,{59 + i / 100}" for i in range(51))
+    response = client.get(f"/api/v1/scenario?{query}")
+    assert response.status_code == 422 and "högst 50" in response.json()["detail"]
+
+
+def test_the_coverage_counts_only_the_units_in_its_scope(client, make_unit):
+    make_unit(municipality="2584", latitude=67.8558, longitude=20.2253)
+    make_unit(municipality="0180", latitude=59.33, longitude=18.06)
+    assert client.get("/api/v1/coverage?municipality=2584").json()["units_counted"] == 1
+    assert client.get("/api/v1/coverage").json()["units_counted"] == 2

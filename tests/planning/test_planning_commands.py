@@ -37,7 +37,9 @@ def test_coverage_refuses_an_unknown_kommun():
 def test_optimise_proposes_sites_with_the_gap_to_the_exact_solution():
     result = json.loads(run("optimise", "--region", "25", "-n", "2", "--exact", "--json"))
     assert len(result["sites"]) == 2 and result["region_name"] == "Norrbottens län"
-    assert result["gap"] is not None
+    assert result["exact_proven_optimal"] is True
+    assert 0 <= result["gap"] <= 0.05
+    assert result["objective"] == pytest.approx(result["exact_objective"] * (1 - result["gap"]))
     text = run("optimise", "--region", "25", "-n", "2", "--exact")
     assert "Exakt lösning (HiGHS)" in text and "heuristikens gap" in text
 
@@ -45,7 +47,9 @@ def test_optimise_proposes_sites_with_the_gap_to_the_exact_solution():
 def test_priority_ranks_kommuner_with_reasons():
     rows = json.loads(run("priority", "--json"))["rows"]
     assert len(rows) == 290
-    assert rows[0]["rank"] == 1 and rows[0]["explanation"]
+    assert rows[0]["rank"] == 1
+    assert rows[0]["explanation"].startswith(f"{rows[0]['uncovered_children']:,.0f}".replace(",", "\u00a0"))
+    assert [row["priority"] for row in rows] == sorted((row["priority"] for row in rows), reverse=True)
 
 
 def test_fetch_statistics_saves_what_scb_answers(tmp_path, monkeypatch):

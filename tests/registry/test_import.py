@@ -275,3 +275,23 @@ def test_the_command_dry_run_writes_nothing_and_the_real_run_imports(tmp_path):
     call_command("import_units", str(path), stdout=out)
     assert "Klart: 1 nya, 0 ändrade, 0 oförändrade enheter från enheter.csv." in out.getvalue()
     assert Unit.objects.get().classification == "similar_service"
+
+
+def test_sweref_coordinates_count_when_the_lat_lon_columns_are_empty():
+    plan = plan_import(csv_bytes("namn;kommun;lat;lon;N;E\nFamiljecentralen Malmö;Malmö;;;6161000;375000"), "enheter.csv")
+    row = only_row(plan)
+    assert row.action == "create", row.messages
+    assert (row.record["latitude"], row.record["longitude"]) == (pytest.approx(55.5789, abs=1e-3),
+                                                                 pytest.approx(13.0171, abs=1e-3))
+
+
+@pytest.mark.parametrize("feature, words", [
+    ('"just text"', "Objekt 1 i filen är inte ett GeoJSON-objekt"),
+    ('{"type": "Feature", "properties": {"namn": "X", "kommun": "Malmö"}, "geometry": {"type": "Point"}}',
+     "Objekt 1 är en punkt utan giltiga koordinater"),
+])
+def test_a_broken_geojson_feature_is_refused_with_its_number(feature, words):
+    plan = plan_import(f'{{"type": "FeatureCollection", "features": [{feature}]}}'.encode(), "enheter.geojson")
+    assert plan.has_errors
+    assert any(words in text for text in messages(plan) + [m.text for m in plan.messages])
+    assert Unit.objects.count() == 0

@@ -1,5 +1,7 @@
 """Editing units in the browser-facing pages: who may edit what, and what the editor sees."""
 
+import re
+
 import pytest
 
 from fcatlas.registry.editing import save_unit, unit_record
@@ -168,3 +170,21 @@ def test_a_point_far_outside_the_kommun_is_refused(client, make_user, malmo_unit
     assert "utanför Malmö" in response.content.decode()
     malmo_unit.refresh_from_db()
     assert malmo_unit.latitude is None and malmo_unit.version == 1
+
+
+def test_the_download_links_keep_only_the_filters_in_use(client, make_unit):
+    make_unit(name="Familjecentralen Söder", municipality="1280")
+    make_unit(name="Familjecentralen Norr", municipality="0180")
+    page = client.get("/enheter/?q=&region=12&municipality=&classification=&status=&service=&method=")
+    link = next(l for l in re.findall(r'href="(/api/v1/units/export\?[^"]+)"', page.content.decode()) if "format=csv" in l)
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert "Familjecentralen Söder" in text and "Familjecentralen Norr" not in text
+
+
+def test_pages_with_figures_from_a_synthetic_registry_say_so_even_without_local_units(client, make_unit):
+    make_unit(synthetic=True, source="synthetic_demo", municipality="1280")
+    for url in ("/kommun/0380/", "/region/03/"):
+        page = client.get(url).content.decode()
+        assert "Syntetisk demodata" in page and "(syntetisk demodata)" in page, url

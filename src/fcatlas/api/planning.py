@@ -4,12 +4,24 @@ from typing import Annotated, Literal
 
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
+from ninja.security import SessionAuth
 from pydantic import Field
 
+from fcatlas.accounts.permissions import can_edit_any
 from fcatlas.planning import services
 
 router = Router(tags=["planning"])
+
+
+class PlannerAuth(SessionAuth):
+    """Logged in as a planner: national administrator, regional or municipal coordinator (not a reader)."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user and can_edit_any(user) else None
+
+
+planner_auth = PlannerAuth()
 
 Radius = Annotated[float, Field(ge=100, le=50_000, description="metres (SWEREF 99 TM straight-line distance)")]
 
@@ -137,8 +149,8 @@ def _point(text: str) -> tuple[float, float]:
     return lon, lat
 
 
-@router.get("/scenario", response=ScenarioOut, auth=django_auth,
-            summary="What-if: coverage before and after adding units (lon,lat) and closing units (ids); needs login")
+@router.get("/scenario", response=ScenarioOut, auth=planner_auth,
+            summary="What-if: coverage before and after adding units (lon,lat) and closing units (ids); planners only")
 def scenario(request, add: Query[list[str]] = None, close: Query[list[int]] = None,
              radius: Radius = services.DEFAULT_RADIUS_M, municipality: str | None = None, region: str | None = None):
     scenario_request = services.ScenarioRequest(add=[_point(p) for p in add or []], close=close or [], radius_m=radius)
@@ -164,13 +176,14 @@ class ProposalOut(Schema):
     objective: float
     runtime_s: float
     exact_objective: float | None
+    exact_proven_optimal: bool | None
     gap: float | None
     sites: list[SiteOut]
     children_newly_reached: float
 
 
-@router.get("/optimise", response=ProposalOut, auth=django_auth,
-            summary="The best N sites for new units in a region (maximal covering); needs login")
+@router.get("/optimise", response=ProposalOut, auth=planner_auth,
+            summary="The best N sites for new units in a region (maximal covering); planners only")
 def optimise(request, region: str, new_sites: Annotated[int, Field(ge=1, le=services.MAX_NEW_SITES)] = 3,
              radius: Radius = services.DEFAULT_RADIUS_M, exact: bool = False):
     return _answer(services.propose_sites, region=region, new_sites=new_sites, radius_m=radius, exact=exact)

@@ -1,6 +1,7 @@
 """Coverage for the atlas pages: the radius a visitor chose and the report for their place."""
 
 from fcatlas.formatting import NO_BREAK_SPACE
+from fcatlas.registry.models import Unit
 
 from .services import DEFAULT_RADIUS_M, RADIUS_CHOICES_M, coverage_report
 
@@ -26,4 +27,5 @@ def coverage_context(request, *, municipality: str | None = None, region: str | 
         "coverage": coverage_report(municipality=municipality, region=region, radius_m=chosen_radius(request)),
         "radius_choices": RADIUS_CHOICES_M,
         "coverage_classes": coverage_classes(),
+        "registry_synthetic": Unit.objects.filter(synthetic=True).exists(),
     }

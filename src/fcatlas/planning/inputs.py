@@ -25,22 +25,31 @@ def build_demand() -> gpd.GeoDataFrame:
     """Build the modelled layer (WGS 84) from ``settings.DATA_DIR`` and make it the current demand layer."""
     frame = build_modelled_demand(Path(settings.DATA_DIR))
     write_demand(frame, demand_path())
-    current_demand.cache_clear()
     return frame
 
 
 def install_demand(frame: gpd.GeoDataFrame) -> None:
     """Make ``frame`` (e.g. from real statistics) the current demand layer."""
     write_demand(frame, demand_path())
-    current_demand.cache_clear()
+
+
+def current_demand() -> gpd.GeoDataFrame:
+    """The current demand layer, held in SWEREF 99 TM (EPSG:3006) so that no request reprojects it;
+    built from the shipped data when none exists yet. A layer replaced by another process (``fcatlas
+    load-demand`` while the server runs) is picked up at the next call."""
+    return _demand_at(str(demand_path()), demand_version())
+
+
+def demand_version() -> int:
+    """Changes whenever the demand layer file is replaced (its modification time, ns)."""
+    if not demand_path().exists():
+        build_demand()
+    return demand_path().stat().st_mtime_ns
 
 
 @lru_cache(maxsize=1)
-def current_demand() -> gpd.GeoDataFrame:
-    """The current demand layer, held in SWEREF 99 TM (EPSG:3006) so that no request reprojects it;
-    built from the shipped data when none exists yet."""
-    frame = read_demand(demand_path()) if demand_path().exists() else build_demand()
-    return frame.to_crs(COMPUTE_CRS)
+def _demand_at(path: str, modified_ns: int) -> gpd.GeoDataFrame:
+    return read_demand(Path(path)).to_crs(COMPUTE_CRS)
 
 
 def is_modelled(demand: gpd.GeoDataFrame) -> bool:

@@ -27,13 +27,15 @@ from fcatlas.analysis.siting import compare_heuristic_with_exact, solve_mclp
 from fcatlas.reference.models import Municipality, Region, VulnerableArea
 from fcatlas.registry.models import Unit
 
-from .inputs import current_demand, is_modelled, units_frame
+from .inputs import SERVING_STATUSES, current_demand, demand_version, is_modelled, units_frame
 
 COUNTING_CLASSES = ("family_centre", "similar_service")
 DEFAULT_RADIUS_M = 2_000
 RADIUS_CHOICES_M = (1_000, 2_000, 3_000, 5_000, 10_000)
 VULNERABLE_AREA_YEAR = 2023
 MAX_NEW_SITES = 20
+MAX_SCENARIO_POINTS = 50
+EXACT_TIME_LIMIT_S = 20.0
 CANDIDATES_PER_REGION = 600
 
 VULNERABILITY_LABELS = {
@@ -112,8 +114,19 @@ def coverage_report(*, municipality: str | None = None, region: str | None = Non
             for label, row in bands.iterrows()
         ],
         "areas_without_unit": areas_without_unit(units, radius_m, municipality=municipality, region=region),
-        "units_counted": int(units["classification"].isin(COUNTING_CLASSES).sum()),
+        "units_counted": counting_units(municipality=municipality, region=region).count(),
     }
+
+
+def counting_units(*, municipality: str | None = None, region: str | None = None):
+    """The registry units the coverage counts (``COUNTING_CLASSES``, serving today, with coordinates)."""
+    units = Unit.objects.filter(classification__in=COUNTING_CLASSES, status__in=SERVING_STATUSES,
+                                latitude__isnull=False)
+    if municipality:
+        units = units.filter(municipality_id=municipality)
+    if region:
+        units = units.filter(municipality__region_id=region)
+    return units
 
 
 def coverage_by_municipality(*, radius_m: float = DEFAULT_RADIUS_M) -> dict:
@@ -179,7 +192,7 @@ def areas_without_unit(units: gpd.GeoDataFrame, radius_m: float, *, municipality
 
 
 @lru_cache(maxsize=8)
-def _scenario(radius_m: float, registry_state: tuple) -> CoverageScenario:
+def _scenario(radius_m: float, registry_state: tuple, demand_state: int) -> CoverageScenario:
     return CoverageScenario(current_demand(), units_frame(), radius_m, classifications=COUNTING_CLASSES)
 
 
@@ -204,6 +217,9 @@ class ScenarioRequest:
 def scenario_delta(request: ScenarioRequest, *, municipality: str | None = None, region: str | None = None) -> dict:
     """How coverage changes if units open at ``add`` (lon, lat in WGS 84) and the units ``close`` shut."""
     radius_m = check_radius(request.radius_m)
+    _scope_name(municipality, region)
+    if len(request.add) > MAX_SCENARIO_POINTS:
+        raise PlanningError(f"Ett scenario kan ha högst {MAX_SCENARIO_POINTS} tänkta enheter.")
     for lon, lat in request.add:
         if not (10.5 <= lon <= 24.2 and 55.0 <= lat <= 69.2):
             raise PlanningError(f"Punkten ({lon:g}, {lat:g}) ligger inte i Sverige.")
@@ -211,7 +227,7 @@ def scenario_delta(request: ScenarioRequest, *, municipality: str | None = None,
     if not units["classification"].isin(COUNTING_CLASSES).any():
         raise PlanningError("Registret har ännu ingen familjecentral eller liknande verksamhet i drift med "
                             "koordinater att räkna från.")
-    scenario = _scenario(radius_m, _registry_state())
+    scenario = _scenario(radius_m, _registry_state(), demand_version())
     counting = set(units.loc[units["classification"].isin(COUNTING_CLASSES), "unit_id"])
     unknown = [unit_id for unit_id in request.close if unit_id not in counting]
     if unknown:
@@ -261,11 +277,13 @@ def propose_sites(*, region: str, new_sites: int, radius_m: float = DEFAULT_RADI
     existing = units[units["classification"].isin(COUNTING_CLASSES)]
     candidates = candidate_sites(region)
     if exact:
-        comparison = compare_heuristic_with_exact(solve_mclp, demand, candidates, existing, new_sites, radius_m)
+        comparison = compare_heuristic_with_exact(solve_mclp, demand, candidates, existing, new_sites, radius_m,
+                                                  time_limit_s=EXACT_TIME_LIMIT_S)
         result, gap = comparison.heuristic, comparison.gap
-        exact_objective = comparison.exact.objective
+        exact_objective, exact_proven_optimal = comparison.exact.objective, comparison.exact.proven_optimal
     else:
-        result, gap, exact_objective = solve_mclp(demand, candidates, existing, new_sites, radius_m), None, None
+        result = solve_mclp(demand, candidates, existing, new_sites, radius_m)
+        gap = exact_objective = exact_proven_optimal = None
     chosen = candidates.set_index("site_id").loc[list(result.site_ids)]
     reached = _children_newly_reached(demand, existing, chosen, radius_m)
     names = dict(Municipality.objects.values_list("code", "name"))
@@ -281,6 +299,7 @@ def propose_sites(*, region: str, new_sites: int, radius_m: float = DEFAULT_RADI
         "region": region, "region_name": region_name, "radius_m": radius_m,
         "modelled": is_modelled(current_demand()), "method": result.method, "objective": result.objective,
         "runtime_s": result.runtime_s, "exact_objective": exact_objective, "gap": gap,
+        "exact_proven_optimal": exact_proven_optimal,
         "sites": sites, "children_newly_reached": float(sum(s["children_newly_reached"] for s in sites)),
     }
 
@@ -302,11 +321,12 @@ def priority_list(*, radius_m: float = DEFAULT_RADIUS_M, weights: PriorityWeight
                   region: str | None = None) -> dict:
     """Kommuner ranked by the priority index, each with its score's components and a Swedish explanation."""
     radius_m = check_radius(radius_m)
+    _scope_name(None, region)
     demand, units = current_demand(), units_frame()
     counting = units[units["classification"].isin(COUNTING_CLASSES)]
     table = municipality_priority(demand, counting, radius_m=radius_m, weights=weights)
     if region:
-        table = table[table["municipality_code"].str.startswith(region)]
+        table = table[table["municipality_code"].str[:2] == region]
     names = dict(Municipality.objects.values_list("code", "name"))
     rows = [
         {key: (value.item() if hasattr(value, "item") else value) for key, value in row.items()}

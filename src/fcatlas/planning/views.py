@@ -13,6 +13,7 @@ from django.shortcuts import render
 from fcatlas.accounts.models import Role
 from fcatlas.accounts.permissions import can_edit_any, role_of
 from fcatlas.formatting import format_distance
+from fcatlas.planning.context import chosen_radius
 from fcatlas.reference.models import Municipality, Region
 from fcatlas.registry.models import Unit
 from fcatlas.registry.queries import filter_units
@@ -48,14 +49,6 @@ def _radius_choices():
     return [(radius, format_distance(radius)) for radius in services.RADIUS_CHOICES_M]
 
 
-def _radius(request) -> int:
-    """The radius from ``?radie=`` if it is one of the choices, else the default."""
-    try:
-        radius = int(request.GET.get("radie", ""))
-    except ValueError:
-        return services.DEFAULT_RADIUS_M
-    return radius if radius in services.RADIUS_CHOICES_M else services.DEFAULT_RADIUS_M
-
 
 def _home_region(user) -> str:
     role = role_of(user)
@@ -87,7 +80,7 @@ def _common(radius_m) -> dict:
 @planner_required
 def scenario_page(request):
     region, region_error = _region(request, _home_region(request.user))
-    radius_m = _radius(request)
+    radius_m = chosen_radius(request)
     units = filter_units(region=region.code).order_by("municipality__name", "name")
     rows = [{"unit": unit, "closable": unit.latitude is not None and unit.status in SERVING_STATUSES
              and unit.classification in services.COUNTING_CLASSES} for unit in units]
@@ -103,7 +96,7 @@ def scenario_page(request):
 def proposal_page(request):
     submitted = "region" in request.GET
     region, error = _region(request, _home_region(request.user))
-    radius_m = _radius(request)
+    radius_m = chosen_radius(request)
     count_text = request.GET.get("antal", "3").strip()
     exact = request.GET.get("exakt") == "1"
     result = None
@@ -127,7 +120,7 @@ def proposal_page(request):
 
 def priority_page(request):
     region, error = _region(request, None)
-    radius_m = _radius(request)
+    radius_m = chosen_radius(request)
     result = None
     try:
         result = services.priority_list(radius_m=radius_m, region=region.code if region else None)

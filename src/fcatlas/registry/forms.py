@@ -9,12 +9,8 @@ from fcatlas.reference.models import Municipality
 
 from .editing import SCALAR_FIELDS
 from .importing import MAX_DISTANCE_OUTSIDE_KOMMUN_M, Geography
-from .models import OperatingForm, Principal, Profession, ServiceType, Unit, WorkingMethod
+from .models import DEFAULT_PRINCIPAL, OperatingForm, Principal, Profession, ServiceType, Unit, WorkingMethod
 
-DEFAULT_PRINCIPAL = {
-    ServiceType.MATERNAL_HEALTH: Principal.REGION, ServiceType.CHILD_HEALTH: Principal.REGION,
-    ServiceType.OPEN_PRESCHOOL: Principal.MUNICIPALITY, ServiceType.PREVENTIVE_SOCIAL_SERVICES: Principal.MUNICIPALITY,
-}
 NOT_EDITED_HERE = {"external_id", "source", "source_detail", "synthetic", "municipality_id"}
 WGS84_FROM_SWEREF = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
 YES_NO_UNKNOWN = [("", "Vet inte"), ("true", "Ja"), ("false", "Nej")]
@@ -55,7 +51,7 @@ class UnitForm(forms.ModelForm):
         for kind, label in ServiceType.choices:
             self.fields[f"service_{kind}"] = forms.BooleanField(label=label, required=False)
             self.fields[f"service_{kind}_principal"] = forms.ChoiceField(
-                label=f"{label}: huvudman", choices=Principal.choices, initial=DEFAULT_PRINCIPAL.get(kind, Principal.MUNICIPALITY))
+                label=f"{label}: huvudman", choices=Principal.choices, initial=DEFAULT_PRINCIPAL[kind])
             self.fields[f"service_{kind}_operating_form"] = forms.ChoiceField(
                 label=f"{label}: driftsform", choices=OperatingForm.choices, initial=OperatingForm.OWN_MANAGEMENT)
             self.fields[f"service_{kind}_provider_name"] = forms.CharField(

@@ -30,10 +30,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from fcatlas.accounts.permissions import can_edit_in_municipality
+from fcatlas.datafiles import read_csv
+from fcatlas.formatting import format_distance
 from fcatlas.reference.models import Municipality, Postcode
 
 from .editing import SCALAR_FIELDS, EditConflict, normalised, save_unit, unit_record
-from .models import (Budget, OperatingForm, Principal, Profession, ServiceType, Status, Unit,
+from .models import (DEFAULT_PRINCIPAL, Budget, OperatingForm, Principal, Profession, ServiceType, Status, Unit,
                      WorkingMethod)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -120,12 +122,6 @@ SERVICE_ALIASES: dict[str, tuple[str, ...]] = {
     "other": ("annan_verksamhet", "other", "ovrigt"),
 }
 SERVICE_EXPORT_NAMES = {kind: label.lower() for kind, label in ServiceType.choices}
-DEFAULT_PRINCIPAL = {
-    "maternal_health": "region", "child_health": "region", "dental_care": "region", "psychologist": "region",
-    "open_preschool": "municipality", "preventive_social_services": "municipality",
-    "family_counselling": "municipality", "library": "municipality", "sfi": "municipality",
-    "civil_society": "non_profit", "other": "municipality",
-}
 SERVICE_PART_PREFIXES = {
     "principal": ("huvudman", "principal"),
     "operating_form": ("driftsform", "operating_form"),
@@ -350,12 +346,18 @@ def _read_geojson(data: bytes) -> tuple[list[str], list[tuple[int, dict]], list[
     columns: list[str] = []
     rows, messages = [], []
     for number, feature in enumerate(collection.get("features") or [], start=1):
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+            raise ImportRefused(f"Objekt {number} i filen är inte ett GeoJSON-objekt (Feature) med egenskaper.")
         properties = dict(feature.get("properties") or {})
         geometry = feature.get("geometry")
         if geometry:
-            if geometry.get("type") != "Point":
-                messages.append(Message(f"Objekt {number} har geometrin {geometry.get('type')}; "
-                                        f"bara punkter (Point) kan läsas in."))
+            coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+            if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+                kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
+                messages.append(Message(f"Objekt {number} har geometrin {kind}; bara punkter (Point) kan läsas in."))
+            elif not (isinstance(coordinates, list) and len(coordinates) >= 2
+                      and all(isinstance(c, int | float) for c in coordinates[:2])):
+                raise ImportRefused(f"Objekt {number} är en punkt utan giltiga koordinater [longitud, latitud].")
             else:
                 lon, lat = geometry["coordinates"][:2]
                 for key in list(properties):
@@ -421,10 +423,8 @@ class MunicipalityNames:
             forms.setdefault(_normalise_name(text), set()).add(code)
 
         long_names = {}
-        codes_file = Path(settings.DATA_DIR) / "geo" / "kommun_koder.csv"
-        if codes_file.exists():
-            with codes_file.open(encoding="utf-8") as f:
-                long_names = {r["municipality_code"]: r["municipality_name"] for r in csv.DictReader(f)}
+        long_names = {r["municipality_code"]: r["municipality_name"]
+                      for r in read_csv(Path(settings.DATA_DIR) / "geo" / "kommun_koder.csv")}
         for code, m in self.by_code.items():
             variants = {m.name, *IRREGULAR_KOMMUN_FORMS.get(m.name, ())}
             if not m.name.endswith(("s", "x", "z")):
@@ -829,7 +829,7 @@ class _Planner:
                 continue
             (c1, v1), (c2, v2) = given.get(first, ("", None)), given.get(second, ("", None))
             if _blank(v1) and _blank(v2):
-                return None
+                continue
             if _blank(v1) or _blank(v2):
                 missing = c1 or FIELD_LABELS.get(first, first) if _blank(v1) else c2 or second
                 self.error(row, missing, f"Koordinaten saknas {self.where(row, missing)}; "
@@ -873,7 +873,7 @@ class _Planner:
     def outside_sweden(self, row, coordinates, distance):
         lon, lat = coordinates
         self.error(row, "latitud", f"Punkten {_coordinate_text(lat, lon)} {self.where(row, '')} ligger utanför "
-                                   f"Sverige ({_km(distance)} från närmaste kommun). Kontrollera koordinaterna.")
+                                   f"Sverige ({format_distance(distance)} från närmaste kommun). Kontrollera koordinaterna.")
 
     def check_distance(self, row, municipality, coordinates, given):
         lon, lat = coordinates
@@ -886,7 +886,7 @@ class _Planner:
             column = next((given[k][0] for k in ("latitude", "northing", "sweref_x") if k in given), "")
             inside = self.names.by_code[code].name
             self.error(row, column, f"Punkten {_coordinate_text(lat, lon)} {self.where(row, '')} ligger "
-                                    f"{_km(distance)} utanför {municipality.name} (i {inside}). Kontrollera "
+                                    f"{format_distance(distance)} utanför {municipality.name} (i {inside}). Kontrollera "
                                     "koordinaterna eller kommunen.")
 
     def identify(self, row, record, municipality) -> Unit | None:
@@ -1012,10 +1012,6 @@ def _is_number(value) -> bool:
         return True
     except ValueProblem:
         return False
-
-
-def _km(metres: float) -> str:
-    return f"{metres / 1000:.1f}".replace(".", ",") + " km"
 
 
 def _coordinate_text(lat: float, lon: float) -> str:

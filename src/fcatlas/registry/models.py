@@ -61,6 +61,15 @@ class Principal(models.TextChoices):
     NON_PROFIT = "non_profit", "Idéburen organisation"
 
 
+DEFAULT_PRINCIPAL = {
+    "maternal_health": "region", "child_health": "region", "dental_care": "region", "psychologist": "region",
+    "open_preschool": "municipality", "preventive_social_services": "municipality",
+    "family_counselling": "municipality", "library": "municipality", "sfi": "municipality",
+    "civil_society": "non_profit", "other": "municipality",
+}
+"""The usual principal (huvudman) of each kind of service, used when a form or a file does not say."""
+
+
 class OperatingForm(models.TextChoices):
     OWN_MANAGEMENT = "own_management", "Egen regi"
     CONTRACTED = "contracted", "Entreprenad"

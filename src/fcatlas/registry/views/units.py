@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,10 +21,9 @@ def unit_list(request):
     filters = {name: request.GET.get(name) or None for name in FILTERS}
     units = filter_units(**filters).order_by("municipality__name", "name")
     page = Paginator(units, 50).get_page(request.GET.get("sida"))
-    query = request.GET.copy()
-    query.pop("sida", None)
+    query = urlencode({name: value for name, value in filters.items() if value})
     return render(request, "registry/unit_list.html", {
-        "page": page, "filters": filters, "query": query.urlencode(),
+        "page": page, "filters": filters, "query": query,
         "any_synthetic": units.filter(synthetic=True).exists(),
         "regions": Region.objects.all(), "municipalities": Municipality.objects.all(),
         "classifications": Classification.choices, "statuses": Status.choices,

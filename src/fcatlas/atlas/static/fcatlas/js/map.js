@@ -12,7 +12,7 @@
 
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
-      if (!response.ok) { throw new Error(url + " svarade " + response.status); }
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
       return response.json();
     });
   }
@@ -210,7 +210,10 @@
     Promise.all(loads).then(function () {
       element.dataset.ready = "true";
     }).catch(function (error) {
-      if (note) { note.hidden = false; note.textContent = "Kartan kunde inte laddas: " + error.message; }
+      if (note) {
+        note.hidden = false;
+        note.textContent = "Kartan kunde inte laddas. Ladda om sidan; samma uppgifter finns i tabellerna på sidan.";
+      }
     });
   }
 

@@ -22,6 +22,8 @@
   function percent(value) { return known(value) ? share.format(value) : "–"; }
   function distance(metres) { return metres < 1000 ? whole.format(metres) + "\u00a0m" : kilometres.format(metres / 1000) + "\u00a0km"; }
 
+  var UNREACHABLE = "Servern gick inte att nå. Kontrollera anslutningen och ladda om sidan.";
+
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
@@ -329,7 +331,8 @@
       }).catch(function (error) {
         if (mine !== requestNumber) { return; }
         var text = error.status === 401 || error.status === 403
-          ? "Du är inte inloggad längre. Ladda om sidan och logga in igen." : error.message;
+          ? "Du är inte inloggad längre. Ladda om sidan och logga in igen."
+          : (error.status ? error.message : UNREACHABLE);
         setStatus("Scenariot kunde inte räknas: " + text, true);
         container.dataset.scenarioState = "error";
         container.dataset.ready = "true";
@@ -390,7 +393,7 @@
         container.dataset.unitCount = Object.keys(markers).length;
         changed();
       })
-      .catch(function (error) { showError(container, "Kartan kunde inte laddas: " + error.message); });
+      .catch(function (error) { showError(container, "Kartan kunde inte laddas. " + (error.status ? error.message : UNREACHABLE)); });
   }
 
   // ---- The proposal page ------------------------------------------------------------------------------------
@@ -417,7 +420,7 @@
         container.dataset.siteCount = sites.length;
         container.dataset.ready = "true";
       })
-      .catch(function (error) { showError(container, "Kartan kunde inte laddas: " + error.message); });
+      .catch(function (error) { showError(container, "Kartan kunde inte laddas. " + (error.status ? error.message : UNREACHABLE)); });
   }
 
   document.querySelectorAll("[data-planning-map='scenario']").forEach(initScenario);
