@@ -295,3 +295,24 @@ def test_a_broken_geojson_feature_is_refused_with_its_number(feature, words):
     assert plan.has_errors
     assert any(words in text for text in messages(plan) + [m.text for m in plan.messages])
     assert Unit.objects.count() == 0
+
+
+def test_the_command_imports_as_a_named_user_with_their_permissions(tmp_path, make_user):
+    path = tmp_path / "enheter.csv"
+    path.write_bytes(csv_bytes("namn;kommun\nFamiljecentralen Solen;Malmö\nFamiljecentralen Norr;Kiruna"))
+    make_user("municipal_coordinator", municipality="1280", username="malmo")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="ingenting har sparats"):
+        call_command("import_units", str(path), "--user", "malmo", stdout=out)
+    assert "Kiruna" in out.getvalue() and Unit.objects.count() == 0
+    path.write_bytes(csv_bytes("namn;kommun\nFamiljecentralen Solen;Malmö"))
+    call_command("import_units", str(path), "--user", "malmo", stdout=io.StringIO())
+    assert UnitChange.objects.get().changed_by.username == "malmo"
+
+
+def test_the_command_refuses_an_unknown_user(tmp_path):
+    path = tmp_path / "enheter.csv"
+    path.write_bytes(csv_bytes("namn;kommun\nFamiljecentralen Solen;Malmö"))
+    with pytest.raises(CommandError, match="ingen användare 'okänd'"):
+        call_command("import_units", str(path), "--user", "okänd", stdout=io.StringIO())
+    assert Unit.objects.count() == 0

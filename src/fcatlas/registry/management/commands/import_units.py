@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
@@ -45,13 +46,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="CSV (, or ;), XLSX (first sheet) or GeoJSON (points)")
         parser.add_argument("--dry-run", action="store_true", help="check and report every row; write nothing")
+        parser.add_argument("--user", help="import as this user: their role's permissions apply and the history "
+                                           "names them (default: as the system, with every permission)")
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, user: str | None, **options):
         console = Console(file=self.stdout, width=max(Console().width, 140))
         if not file.exists():
             raise CommandError(f"Filen {file} finns inte.")
+        importer = None
+        if user:
+            importer = get_user_model().objects.filter(username=user).first()
+            if importer is None:
+                raise CommandError(f"Det finns ingen användare {user!r}. Ingenting har sparats.")
         with console.status(f"Kontrollerar {file.name}"):
-            plan = plan_import(file, file.name)
+            plan = plan_import(file, file.name, user=importer)
         report(plan, console)
         console.print(plan.summary_text(), highlight=False)
         if plan.has_errors:
@@ -61,7 +69,7 @@ class Command(BaseCommand):
             return
         try:
             with console.status("Sparar"):
-                result = apply_import(plan, source_detail=file.name)
+                result = apply_import(plan, user=importer, source_detail=file.name)
         except ImportRefused as refusal:
             raise CommandError(str(refusal)) from None
         console.print(f"Klart: {result.created} nya, {result.updated} ändrade, {result.unchanged} oförändrade "
