@@ -21,6 +21,17 @@ def _nullable_boolean(label: str) -> forms.TypedChoiceField:
                                   coerce=lambda v: v == "true", empty_value=None)
 
 
+FIELDSETS = {
+    "Enheten": ("name", "status", "opened_on", "closed_on", "street_address", "postcode", "locality", "municipality",
+                "latitude", "longitude", "sweref_north", "sweref_east", "opening_hours", "assured_date"),
+    "Målgrupper": ("serves_expectant_parents", "serves_parents", "children_age_from", "children_age_to",
+                   "serves_other_adults", "serves_newly_arrived"),
+    "Organisation och finansiering": ("has_cooperation_agreement", "has_steering_group", "has_coordinator",
+                                      "coordinator_fte", "budget", "has_state_or_project_funding"),
+}
+"""The form's plain fields in the groups (fieldsets) the page shows them in."""
+
+
 class UnitForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     municipality = forms.ModelChoiceField(Municipality.objects.all(), label="Kommun")

@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..forms import FIELDSETS
 from ..models import Principal, Profession, ServiceType, Unit, WorkingMethod
 
 register = template.Library()
@@ -35,3 +36,9 @@ def change_value(value, field: str) -> str:
         return ", ".join(f"{Profession(p).label} {fte:g}" for p, fte in value.items())
     choices = dict(Unit._meta.get_field(field).choices or []) if field not in RELATED_LABELS else {}
     return str(choices.get(value, value))
+
+
+@register.filter
+def fieldset(form, legend: str):
+    """The bound fields of one of the unit form's fieldsets (``forms.FIELDSETS``)."""
+    return [form[name] for name in FIELDSETS[legend]]
