@@ -81,3 +81,10 @@ def test_an_unknown_export_format_is_refused(client, units):
     response = client.get("/api/v1/units/export?format=pdf")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "format"
+
+
+def test_a_page_of_units_costs_the_same_few_queries_however_many_units(client, make_unit, django_assert_max_num_queries):
+    for number in range(30):
+        make_unit(name=f"Enhet {number:02}", working_methods=["open_activities"], staffing={"midwife": 1.0})
+    with django_assert_max_num_queries(8):
+        assert len(client.get("/api/v1/units").json()["items"]) == 30

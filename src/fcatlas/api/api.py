@@ -146,7 +146,8 @@ def _unit_out(unit: Unit) -> dict:
 @api.get("/units", response=UnitPage, tags=["registry"],
          summary="Units (family centres and similar services), filtered, 100 a page")
 def list_units(request, filters: Query[UnitFilter], page: Annotated[int, Field(ge=1)] = 1):
-    units = filter_units(**filters.dict()).order_by("municipality_id", "name", "pk")
+    units = filter_units(**filters.dict()).order_by("municipality_id", "name", "pk").prefetch_related(
+        "services", "working_methods", "staffing")
     count = units.count()
     start = (page - 1) * UNITS_PER_PAGE
     return {"count": count, "page": page, "page_size": UNITS_PER_PAGE,

@@ -56,11 +56,15 @@ def is_modelled(demand: gpd.GeoDataFrame) -> bool:
     return bool(demand["modelled"].any())
 
 
-def units_frame(units=None) -> gpd.GeoDataFrame:
-    """Units that serve families today (active or temporarily closed) with coordinates, as WGS 84 points."""
+def serving_units(units=None):
+    """Units that serve families today (active or temporarily closed) and have coordinates."""
     units = Unit.objects.all() if units is None else units
-    rows = list(units.filter(status__in=SERVING_STATUSES, latitude__isnull=False)
-                .values_list("pk", "name", "classification", "municipality_id", "longitude", "latitude"))
+    return units.filter(status__in=SERVING_STATUSES, latitude__isnull=False)
+
+
+def units_frame(units=None) -> gpd.GeoDataFrame:
+    """``serving_units`` as WGS 84 points."""
+    rows = list(serving_units(units).values_list("pk", "name", "classification", "municipality_id", "longitude", "latitude"))
     return gpd.GeoDataFrame(
         {"unit_id": [r[0] for r in rows], "name": [r[1] for r in rows], "classification": [r[2] for r in rows],
          "municipality_code": [r[3] for r in rows]},

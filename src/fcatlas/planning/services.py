@@ -27,7 +27,7 @@ from fcatlas.analysis.siting import compare_heuristic_with_exact, solve_mclp
 from fcatlas.reference.models import Municipality, Region, VulnerableArea
 from fcatlas.registry.models import Unit
 
-from .inputs import SERVING_STATUSES, current_demand, demand_version, is_modelled, units_frame
+from .inputs import current_demand, demand_version, is_modelled, serving_units, units_frame
 
 COUNTING_CLASSES = ("family_centre", "similar_service")
 DEFAULT_RADIUS_M = 2_000
@@ -120,8 +120,7 @@ def coverage_report(*, municipality: str | None = None, region: str | None = Non
 
 def counting_units(*, municipality: str | None = None, region: str | None = None):
     """The registry units the coverage counts (``COUNTING_CLASSES``, serving today, with coordinates)."""
-    units = Unit.objects.filter(classification__in=COUNTING_CLASSES, status__in=SERVING_STATUSES,
-                                latitude__isnull=False)
+    units = serving_units().filter(classification__in=COUNTING_CLASSES)
     if municipality:
         units = units.filter(municipality_id=municipality)
     if region:
@@ -223,12 +222,11 @@ def scenario_delta(request: ScenarioRequest, *, municipality: str | None = None,
     for lon, lat in request.add:
         if not (10.5 <= lon <= 24.2 and 55.0 <= lat <= 69.2):
             raise PlanningError(f"Punkten ({lon:g}, {lat:g}) ligger inte i Sverige.")
-    units = units_frame()
-    if not units["classification"].isin(COUNTING_CLASSES).any():
+    if not counting_units().exists():
         raise PlanningError("Registret har ännu ingen familjecentral eller liknande verksamhet i drift med "
                             "koordinater att räkna från.")
     scenario = _scenario(radius_m, _registry_state(), demand_version())
-    counting = set(units.loc[units["classification"].isin(COUNTING_CLASSES), "unit_id"])
+    counting = set(counting_units().filter(pk__in=request.close).values_list("pk", flat=True))
     unknown = [unit_id for unit_id in request.close if unit_id not in counting]
     if unknown:
         raise PlanningError(f"Enhet {unknown[0]} räknas inte i täckningen: den finns inte, saknar koordinater, "

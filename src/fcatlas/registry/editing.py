@@ -66,16 +66,20 @@ def _model_value(field: str, value):
 
 
 def unit_record(unit: Unit) -> dict:
-    """The unit's editable state as plain values (dates ISO 8601, numbers as floats)."""
+    """The unit's editable state as plain values (dates ISO 8601, numbers as floats).
+
+    Reads the related rows with ``.all()``, so a queryset with
+    ``prefetch_related("services", "working_methods", "staffing")`` costs no query per unit.
+    """
     record = {field: _plain(getattr(unit, field)) for field in SCALAR_FIELDS}
     if unit.pk is None:
         return record | {"services": {}, "working_methods": [], "staffing": {}}
     record["services"] = {
         s.service_type: {field: getattr(s, field) for field in SERVICE_FIELDS}
-        for s in unit.services.order_by("service_type")
+        for s in sorted(unit.services.all(), key=lambda s: s.service_type)
     }
-    record["working_methods"] = sorted(unit.working_methods.values_list("code", flat=True))
-    record["staffing"] = {s.profession: float(s.fte) for s in unit.staffing.order_by("profession")}
+    record["working_methods"] = sorted(method.code for method in unit.working_methods.all())
+    record["staffing"] = {s.profession: float(s.fte) for s in sorted(unit.staffing.all(), key=lambda s: s.profession)}
     return record
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .editing import SCALAR_FIELDS, _plain
+from .editing import unit_record
 from .importing import (SCALAR_COLUMNS, SERVICE_EXPORT_NAMES, SERVICE_PART_EXPORT_NAMES, SYNTHETIC_NOTICE,
                         escape_formula)
 from .models import (Budget, Classification, OperatingForm, Principal, Profession, ServiceType, Status, Unit,
@@ -84,7 +84,7 @@ def _yes_no(value) -> str:
 
 def _row(unit: Unit, method_names: dict[str, str]) -> dict:
     """One unit as {header: value}: text, numbers (float/int) or None. Not yet escaped for spreadsheets."""
-    r = {f: _plain(getattr(unit, f)) for f in SCALAR_FIELDS}
+    r = unit_record(unit)
     row = {
         "externt id": r["external_id"] or "", "namn": r["name"], "status": STATUS_LABELS.get(r["status"], r["status"]),
         "öppnade": r["opened_on"] or "", "stängde": r["closed_on"] or "",
@@ -95,17 +95,15 @@ def _row(unit: Unit, method_names: dict[str, str]) -> dict:
     for f in ("serves_expectant_parents", "serves_parents", "children_age_from", "children_age_to",
               "serves_other_adults", "serves_newly_arrived"):
         row[_header(f)] = _yes_no(r[f]) if f in BOOLEAN else r[f]
-    services = {s.service_type: s for s in unit.services.all()}
     for kind in ServiceType.values:
-        name, service = SERVICE_EXPORT_NAMES[kind], services.get(kind)
-        row[name] = "nej" if service is None else ("ja" if service.fully_co_located else "delvis")
-        row[f"huvudman {name}"] = PRINCIPAL_LABELS[service.principal] if service else ""
-        row[f"driftsform {name}"] = OPERATING_FORM_LABELS[service.operating_form] if service else ""
-        row[f"utförare {name}"] = service.provider_name if service else ""
-    row["arbetssätt"] = "; ".join(sorted(method_names[m.code] for m in unit.working_methods.all()))
+        name, service = SERVICE_EXPORT_NAMES[kind], r["services"].get(kind)
+        row[name] = "nej" if service is None else ("ja" if service["fully_co_located"] else "delvis")
+        row[f"huvudman {name}"] = PRINCIPAL_LABELS[service["principal"]] if service else ""
+        row[f"driftsform {name}"] = OPERATING_FORM_LABELS[service["operating_form"]] if service else ""
+        row[f"utförare {name}"] = service["provider_name"] if service else ""
+    row["arbetssätt"] = "; ".join(sorted(method_names[code] for code in r["working_methods"]))
     row["bemanning"] = "; ".join(
-        f"{PROFESSION_LABELS[s.profession]}: {_decimal_comma(float(s.fte))}"
-        for s in sorted(unit.staffing.all(), key=lambda s: s.profession))
+        f"{PROFESSION_LABELS[profession]}: {_decimal_comma(fte)}" for profession, fte in r["staffing"].items())
     for f in ("has_cooperation_agreement", "has_steering_group", "has_coordinator"):
         row[_header(f)] = _yes_no(r[f])
     row[_header("coordinator_fte")] = r["coordinator_fte"]
