@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from fcatlas.analysis.coverage import area_coverage, coverage_summary, distance_band_table
-from fcatlas.analysis.demand import build_modelled_demand
 from fcatlas.analysis.scenario import CoverageScenario
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "pop"
@@ -51,7 +50,6 @@ def national_inputs(seed: int = SEED) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFram
             "children_0_5": places["folkmangd"].astype(float) * CHILD_SHARE,
             "vulnerable_category": category,
             "area_type": pd.array([pd.NA] * len(places), dtype="Int64"),
-            "modelled": True,
         },
         geometry=gpd.points_from_xy(places["x_sweref99tm"], places["y_sweref99tm"]),
         crs="EPSG:3006",
@@ -87,10 +85,7 @@ def national_coverage(demand, units):
 
 def run() -> list[dict]:
     demand, units = national_inputs()
-    # The product holds the shipped layer in the compute CRS (planning.inputs), so it is timed that way.
-    modelled = build_modelled_demand(DATA_DIR.parent).to_crs("EPSG:3006")
-    return (coverage_rows(demand, units, "SCB localities")
-            + coverage_rows(modelled, units.to_crs("EPSG:3006"), "the shipped modelled layer, EPSG:3006"))
+    return coverage_rows(demand, units, "SCB localities")
 
 
 def coverage_rows(demand: gpd.GeoDataFrame, units: gpd.GeoDataFrame, layer: str) -> list[dict]:

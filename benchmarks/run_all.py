@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 from rich.console import Console
@@ -25,10 +26,12 @@ def main() -> None:
     import bench_accessibility
     import bench_coverage
     import bench_siting
+    import bench_small_areas
 
     rows = []
     for module in (bench_coverage, bench_accessibility, bench_siting):
         rows.extend(module.run())
+    rows.extend(bench_small_areas.run(skip_spopt_national="--skip-spopt-national" in sys.argv))
     print_table(rows)
 
 

@@ -1,14 +1,34 @@
+import time
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
 from fcatlas.reference.loading import load_reference
 
+REPO_DATA = Path(__file__).resolve().parents[1] / "data"
+
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Every database test starts from the real shipped reference geography."""
+def shipped_demand():
+    """The demand layer built from the shipped SCB files, once per test run (``attrs["seconds"]``: build time)."""
+    from fcatlas.analysis.demand import build_shipped_demand
+
+    started = time.perf_counter()
+    layer = build_shipped_demand(REPO_DATA)
+    layer.attrs["seconds"] = time.perf_counter() - started
+    return layer
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, shipped_demand):
+    """Every database test starts from the real shipped reference geography and the shipped demand layer."""
+    from fcatlas.planning.inputs import demand_path, install_demand
+
     with django_db_blocker.unblock():
         load_reference(settings.DATA_DIR)
+    if not demand_path().exists():
+        install_demand(shipped_demand)
 
 
 @pytest.fixture

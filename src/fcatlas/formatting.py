@@ -21,3 +21,11 @@ def format_distance(metres: float) -> str:
         return f"{format_number(metres)}{NO_BREAK_SPACE}m"
     kilometres = round(metres / 1000, 1)
     return f"{format_number(kilometres, 0 if kilometres.is_integer() else 1)}{NO_BREAK_SPACE}km"
+
+
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "é": "e", "è": "e", "ü": "y"})
+
+
+def swedish_key(text: str) -> str:
+    """A sort key in Swedish alphabetical order: å, ä, ö after z, in that order (``sorted(names, key=swedish_key)``)."""
+    return str(text).casefold().translate(_SWEDISH_ORDER)

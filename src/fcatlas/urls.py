@@ -4,7 +4,6 @@ from fcatlas.api.api import api
 
 urlpatterns = [
     path("", include("fcatlas.atlas.urls")),
-    path("", include("fcatlas.reference.urls")),
     path("", include("fcatlas.registry.urls")),
     path("", include("fcatlas.accounts.urls")),
     path("", include("fcatlas.planning.urls")),

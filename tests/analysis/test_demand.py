@@ -1,179 +1,165 @@
-"""The modelled demand layer, on a small hand-made world and on the shipped data.
+"""The shipped demand layer: SCB's children 0–5 per RegSO 2025, checked against independent counts of the
+shipped files, and the layer built from files a user downloads (``fcatlas load-demand``)."""
 
-The world (SWEREF 99 TM squares, see fixtures/demand_data): kommun 0114 (20 × 20 km, total
-30 000) holds the tätorter Storby (24 000 people on 2 400 ha, so 1 000 per km²) and Lillby
-(1 000), a småort far out (60) and one inside Storby (80); 0115 (10 × 10 km, total 5 000) has
-no tätort; 0117 (total 6 000) holds Gränsby with 8 000. Police areas of 2023: a 1 km²
-"särskilt utsatt" area in Storby, a 1 km² "utsatt" area around Lillby's point, a 2 km²
-"riskområde" in 0115.
-"""
-
-import shutil
-import time
+import csv
+from collections import defaultdict
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely.geometry import box
 
-from fcatlas.analysis.demand import (
-    DEMAND_COLUMNS,
-    build_modelled_demand,
-    demand_from_statistics,
-    load_vulnerable_areas,
-    read_demand,
-    write_demand,
-)
+from fcatlas.analysis.demand import DEMAND_COLUMNS, demand_from_statistics, read_demand, with_police_year, write_demand
+from fcatlas.analysis.police import LIST_YEARS, load_vulnerable_areas
 from fcatlas.analysis.statistics import read_area_types, read_population
 
-FIXTURES = Path(__file__).parent / "fixtures"
-WORLD = FIXTURES / "demand_data"
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
-
-NATIONAL_SHARE_0_19 = (5000 + 150 + 1400) / (20000 + 1000 + 7000)
-KOMMUN_0114_SHARE_0_19 = (5000 + 150) / (20000 + 1000)
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(scope="module")
-def world():
-    return build_modelled_demand(WORLD).set_index("area_id", drop=False)
+def independent_kommun_counts():
+    """People and children 0–5 (0–4 + a fifth of 5–9) per kommun, straight from the DeSO file (a DeSO code
+    starts with its kommun code)."""
+    people, children = defaultdict(int), defaultdict(float)
+    with open(REPO_DATA / "pop/deso_befolkning_alder_2022.csv", encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            people[row["deso"][:4]] += int(row["total"])
+            children[row["deso"][:4]] += int(row["0-4 år"]) + int(row["5-9 år"]) / 5
+    return people, children
 
 
-@pytest.fixture(scope="module")
-def sweden():
-    started = time.perf_counter()
-    layer = build_modelled_demand(REPO_DATA)
-    layer.attrs["seconds"] = time.perf_counter() - started
-    return layer
+def test_every_kommun_keeps_scbs_count_of_people_and_children(shipped_demand):
+    people, children = independent_kommun_counts()
+    points = shipped_demand.points
+
+    by_kommun = points.groupby("municipality_code")[["population", "children_0_5"]].sum()
+
+    assert len(by_kommun) == 290
+    assert by_kommun["population"].to_dict() == {code: float(n) for code, n in people.items()}
+    np.testing.assert_allclose(by_kommun["children_0_5"].sort_index(), pd.Series(children).sort_index(), rtol=1e-9)
+    assert points["population"].sum() == 10_521_556
+    assert points["children_0_5"].sum() == pytest.approx(576_367 + 621_155 / 5)
 
 
-def test_it_keeps_every_kommun_total(world):
-    assert world.groupby("municipality_code")["population"].sum().to_dict() == {
-        "0114": 30000.0, "0115": 5000.0, "0117": 6000.0}
+def test_every_regso_keeps_its_count_in_whole_persons(shipped_demand):
+    areas = shipped_demand.areas.set_index("small_area_code")
+    placed = shipped_demand.points.groupby("small_area_code")["population"].sum()
+
+    assert len(areas) == 3363
+    peopled = areas[areas["population"] > 0]
+    assert placed.reindex(peopled.index).tolist() == peopled["population"].tolist()
+    assert (shipped_demand.points["population"] % 1 == 0).all()
+    assert shipped_demand.attrs["without_statistics"] == ["2523R011"]  # Repisvaara-Dundret, new in 2025
+    assert shipped_demand.attrs["redistributed"] == ["2584R001"]  # Bolaget, Kiruna, gone in 2025
 
 
-def test_it_scales_down_a_kommun_whose_towns_outnumber_its_total(world):
-    assert world.loc["0117TB101", "population"] == 6000
-    assert not (world["municipality_code"] == "0117").loc[world["source"] == "kommun_rest"].any()
+def test_a_regso_matched_by_name_has_the_sum_of_its_deso(shipped_demand):
+    key = pd.read_csv(REPO_DATA / "pop/deso_2018_regso_2020_nyckel.csv", dtype=str, encoding="utf-8-sig")
+    ages = pd.read_csv(REPO_DATA / "pop/deso_befolkning_alder_2022.csv", dtype={"deso": str})
+    hjallbo = key.loc[key["RegSOkod_2020"] == "1480R049", "DeSO_2018"]
+
+    area = shipped_demand.areas.set_index("small_area_code").loc["1480R049"]
+
+    assert area["name"] == "Hjällbo västra"
+    assert area["population"] == ages.loc[ages["deso"].isin(hjallbo), "total"].sum()
 
 
-def test_it_spreads_the_rest_of_a_kommun_in_whole_persons_over_a_5_km_grid(world):
-    rest = world[(world["source"] == "kommun_rest") & (world["municipality_code"] == "0114")]
+def test_no_point_stands_for_a_whole_town(shipped_demand):
+    points = shipped_demand.points
+    share = points["children_0_5"] / points.groupby("municipality_code")["children_0_5"].transform("sum")
 
-    assert len(rest) == 16  # 20 × 20 km at 5 km spacing
-    assert rest["population"].sum() == 30000 - 24000 - 1000 - 60
-    assert set(rest["population"]) == {308.0, 309.0}
-
-
-def test_a_kommun_without_a_tatort_gets_all_its_people_on_the_grid(world):
-    in_0115 = world[world["municipality_code"] == "0115"]
-
-    assert in_0115.groupby("source")["population"].sum().to_dict() == {"kommun_rest": 3000.0, "vulnerable_area": 2000.0}
-    assert (in_0115.loc[in_0115["source"] == "kommun_rest", "population"] == 750).all()
+    for city in ("1480", "1280", "0180"):  # Göteborg, Malmö, Stockholm
+        assert share[points["municipality_code"] == city].max() < 0.01
+    assert share.max() < 0.20  # even in kommuner with only two RegSO
+    assert points["population"].max() < 2_000
 
 
-def test_it_drops_a_smaort_that_lies_inside_a_tatort(world):
-    assert "S0001" in world.index
-    assert "S0002" not in world.index
+def test_most_of_kirunas_children_live_near_the_town_not_across_the_mountains(shipped_demand):
+    kiruna = shipped_demand.points[shipped_demand.points["municipality_code"] == "2584"].to_crs(3006)
+    town = gpd.GeoSeries(gpd.points_from_xy([20.2253], [67.8558]), crs=4326).to_crs(3006).iloc[0]
+
+    near = kiruna.distance(town) <= 5_000
+
+    assert kiruna.loc[near, "children_0_5"].sum() >= 0.75 * kiruna["children_0_5"].sum()
+    assert len(kiruna) < 300
 
 
-def test_each_police_area_gets_its_own_point_taken_from_the_town(world):
-    assert world.loc["polisen-2023-07", "population"] == 1000  # 1 km² × 1 000 per km²
-    assert world.loc["polisen-2023-09", "population"] == 1000
-    assert world.loc["0114TC101", "population"] == 24000 - 2000
-    assert world.loc["polisen-2023-12", "population"] == 2000
-    assert world.loc["polisen-2023-07", "vulnerable_category"] == "especially_vulnerable"
-    assert world.loc["polisen-2023-12", "vulnerable_category"] == "risk"
+def test_area_types_and_police_categories_land_on_the_right_regso(shipped_demand):
+    areas = shipped_demand.areas.set_index("small_area_code")
+
+    assert areas.loc["0180R076", ["name", "area_type", "police_2025"]].tolist() == ["Rinkeby", 1, "especially_vulnerable"]
+    assert areas.loc["1480R049", ["area_type", "police_2025"]].tolist() == [1, "especially_vulnerable"]
+    # Södra Sofielund, Malmö: riskområde in 2023, utsatt område in 2025 (the risk tier was dropped).
+    assert areas.loc["1280R072", ["police_2023", "police_2025"]].tolist() == ["risk", "vulnerable"]
+    assert areas["area_type"].value_counts().to_dict() == {4: 1769, 3: 855, 5: 289, 2: 289, 1: 160}
+    points = shipped_demand.points
+    rinkeby = points[points["small_area_code"] == "0180R076"]
+    assert (rinkeby["area_type"] == 1).all()
+    assert rinkeby["police_2025"].eq("especially_vulnerable").any()
 
 
-def test_a_point_inside_a_police_area_carries_its_category(world):
-    assert world.loc["0114TB102", "vulnerable_category"] == "vulnerable"  # Lillby
-    assert world.loc["0114TC101", "vulnerable_category"] is None  # Storby's point is outside
+def test_every_police_area_of_every_list_year_holds_children(shipped_demand):
+    points = shipped_demand.points.to_crs(3006)
+    tree = shapely.STRtree(points.geometry.to_numpy())
+    for year in LIST_YEARS:
+        police = load_vulnerable_areas(REPO_DATA, year).to_crs(3006)
+        for name, polygon in zip(police["name"], police.geometry):
+            inside = tree.query(polygon, predicate="contains")
+            assert points["children_0_5"].to_numpy()[inside].sum() > 0, (year, name)
 
 
-def test_children_are_six_twentieths_of_the_towns_share_aged_0_19(world):
-    assert world.loc["0114TC101", "children_0_5"] == pytest.approx(22000 * 0.25 * 6 / 20)
-    assert world.loc["polisen-2023-07", "children_0_5"] == pytest.approx(1000 * 0.25 * 6 / 20)
-    assert world.loc["0114TB102", "children_0_5"] == pytest.approx(1000 * KOMMUN_0114_SHARE_0_19 * 6 / 20)
-    assert world.loc["0117TB101", "children_0_5"] == pytest.approx(6000 * 0.2 * 6 / 20)
-    assert world.loc["polisen-2023-12", "children_0_5"] == pytest.approx(2000 * NATIONAL_SHARE_0_19 * 6 / 20)
+def test_the_police_list_year_is_a_choice(shipped_demand):
+    points = shipped_demand.points
+
+    assert points["vulnerable_category"].equals(points["police_2025"])
+    assert not (points["vulnerable_category"] == "risk").any()
+    chosen = with_police_year(points, 2023)
+    assert (chosen["vulnerable_category"] == "risk").any()
+    assert chosen.attrs["police_year"] == 2023
 
 
-def test_a_national_target_rescales_the_children():
-    layer = build_modelled_demand(WORLD, national_children_0_5=2500)
-
-    assert layer["children_0_5"].sum() == pytest.approx(2500)
-
-
-def test_the_police_list_year_is_a_choice():
-    layer = build_modelled_demand(WORLD, vulnerable_year=2021).set_index("area_id")
-
-    assert layer.loc["polisen-2021-07", "vulnerable_category"] == "vulnerable"
-    assert not layer.index.str.startswith("polisen-2023").any()
-    assert layer.loc["0114TB102", "vulnerable_category"] is None
+def test_the_layer_has_the_shared_schema_and_says_what_it_stands_on(shipped_demand):
+    points = shipped_demand.points
+    assert list(points.columns) == DEMAND_COLUMNS
+    assert points.crs.to_epsg() == 4326 and shipped_demand.areas.crs.to_epsg() == 4326
+    assert points["area_id"].is_unique
+    assert set(points["source"]) == {"locality", "locality_grid", "area_grid"}
+    assert shipped_demand.attrs["label"] == "SCB 2022"
+    assert "0–4 år + en femtedel av 5–9 år" in shipped_demand.attrs["children_method"]
+    assert shipped_demand.attrs["seconds"] < 30
 
 
-def test_a_list_year_without_areas_is_refused():
-    with pytest.raises(ValueError, match=r"no areas for list year 2019; years present: \[2021, 2023\]"):
-        load_vulnerable_areas(WORLD / "geo/polisen_utsatta_omraden_panel_2015_2023.geojson", 2019)
+def test_a_written_layer_reads_back_the_same(shipped_demand, tmp_path):
+    again = read_demand(write_demand(shipped_demand, tmp_path / "demand.gpkg"))
+
+    assert again.attrs == {k: v for k, v in shipped_demand.attrs.items()}
+    pd.testing.assert_frame_equal(pd.DataFrame(again.points.drop(columns="geometry")),
+                                  pd.DataFrame(shipped_demand.points.drop(columns="geometry")), check_dtype=False)
+    assert again.points.geometry.to_crs(3006).distance(shipped_demand.points.geometry.to_crs(3006)).max() < 0.01
+    assert len(again.areas) == 3363
+    assert not list(tmp_path.glob("*.partial*"))
 
 
-def test_the_layer_has_the_shared_schema_and_is_labelled_modellerad(world):
-    assert list(world.columns) == DEMAND_COLUMNS
-    assert world.crs.to_epsg() == 4326
-    assert world["modelled"].all()
-    assert world["area_type"].isna().all() and str(world["area_type"].dtype) == "Int64"
-    assert world["municipality_code"].str.fullmatch(r"\d{4}").all()
-    assert set(world["region_code"]) == {"01"}
-    assert set(world["source"]) == {"tätort", "småort", "kommun_rest", "vulnerable_area"}
-    assert world.attrs["label"] == "modellerad"
-    assert world.attrs["kommun_total_column"] == "folkmangd_2024_11_01"
-    assert world.attrs["year"] == 2024
-
-
-def test_bad_input_names_the_file_row_and_field(tmp_path):
-    shutil.copytree(WORLD, tmp_path / "data")
-    towns = tmp_path / "data/pop/tatorter_2020.csv"
-    lines = towns.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2].replace(",1000,1000,", ",ett tusen,1000,")
-    towns.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-    with pytest.raises(ValueError, match=r"tatorter_2020\.csv: row 3, field 'folkmangd': 'ett tusen' is not a number"):
-        build_modelled_demand(tmp_path / "data")
-
-
-@pytest.mark.parametrize("name", ["demand.gpkg", "demand.csv"])
-def test_a_written_layer_reads_back_the_same(world, tmp_path, name):
-    layer = world.reset_index(drop=True)
-
-    again = read_demand(write_demand(layer, tmp_path / name))
-
-    assert list(again.columns) == DEMAND_COLUMNS
-    assert again.attrs == layer.attrs
-    pd.testing.assert_frame_equal(
-        pd.DataFrame(again.drop(columns="geometry")), pd.DataFrame(layer.drop(columns="geometry")),
-        check_exact=False, atol=1e-3, check_dtype=False,
-    )
-    assert again.geometry.to_crs(3006).distance(layer.geometry.to_crs(3006)).max() < 0.5  # metres
-
-
-def test_real_statistics_replace_the_model(tmp_path):
+def test_downloaded_statistics_build_the_same_schema():
+    # Two 1 km² DeSO in Upplands Väsby with the PxWeb answer recorded in the fixture.
     squares = [box(660000, 6600000, 661000, 6601000), box(661000, 6600000, 662000, 6601000)]
     areas = gpd.GeoDataFrame({"area_id": ["0114A0010", "0114A0020"], "kind": "deso", "municipality_code": "0114"},
                              geometry=squares, crs="EPSG:3006").to_crs("EPSG:4326")
     population = read_population(FIXTURES / "pxweb_v2_tab6574_0114_2024.json")
 
-    layer = demand_from_statistics(areas, population).set_index("area_id")
+    layer = demand_from_statistics(areas, population, data_dir=REPO_DATA)
 
-    assert layer["population"].to_dict() == {"0114A0010": 1800.0, "0114A0020": 900.0}
-    assert layer["children_0_5"].to_dict() == {"0114A0010": 129.0, "0114A0020": 71.0}
-    assert not layer["modelled"].any()
-    assert layer.crs.to_epsg() == 4326
-    assert set(layer["source"]) == {"deso"}
+    assert list(layer.points.columns) == DEMAND_COLUMNS
+    by_area = layer.points.groupby("small_area_code")[["population", "children_0_5"]].sum()
+    assert by_area["population"].to_dict() == {"0114A0010": 1800.0, "0114A0020": 900.0}
+    assert by_area["children_0_5"].to_dict() == pytest.approx({"0114A0010": 129.0, "0114A0020": 71.0})
+    assert layer.attrs["year"] == 2024 and layer.attrs["kind"] == "deso"
 
 
-def test_real_statistics_carry_scbs_area_type_per_regso():
+def test_downloaded_area_types_reach_the_points():
     areas = gpd.GeoDataFrame({"area_id": ["0114R001"], "kind": "regso", "municipality_code": "0114"},
                              geometry=[box(660000, 6600000, 662000, 6601000)], crs="EPSG:3006")
     population = read_population(FIXTURES / "pxweb_v2_tab6574_0114_2024.json")
@@ -181,44 +167,8 @@ def test_real_statistics_carry_scbs_area_type_per_regso():
     population = pd.concat([population, population.iloc[[0]].assign(region_code="0114R001", region_level="regso",
                                                                      value=120.0)])
 
-    layer = demand_from_statistics(areas, population, read_area_types(FIXTURES / "pxweb_v2_tab6586_area_types.json"))
+    layer = demand_from_statistics(areas, population, read_area_types(FIXTURES / "pxweb_v2_tab6586_area_types.json"),
+                                   data_dir=REPO_DATA)
 
-    assert layer["area_type"].tolist() == [5]
-    assert layer["children_0_5"].tolist() == [120 + 150 / 5]
-
-
-def test_an_area_without_population_is_named():
-    areas = gpd.GeoDataFrame({"area_id": ["0114A0099"], "kind": "deso", "municipality_code": "0114"},
-                             geometry=[box(660000, 6600000, 661000, 6601000)], crs="EPSG:3006")
-
-    with pytest.raises(ValueError, match=r"0114A0099"):
-        demand_from_statistics(areas, read_population(FIXTURES / "pxweb_v2_tab6574_0114_2024.json"))
-
-
-# --------------------------------------------------------------------------- the shipped data
-
-
-def test_the_shipped_layer_keeps_every_kommun_total(sweden):
-    totals = pd.read_csv(REPO_DATA / "pop/kommun_befolkning_2020_2024.csv", dtype={"kommun_kod": str})
-    expected = totals.set_index("kommun_kod")["folkmangd_2024_11_01"].astype(float)
-
-    built = sweden.groupby("municipality_code")["population"].sum()
-
-    assert len(built) == 290
-    pd.testing.assert_series_equal(built.sort_index(), expected.sort_index(), check_names=False)
-    assert sweden["population"].sum() == 10_587_140
-    assert (sweden["population"] >= 0).all()
-
-
-def test_the_shipped_layer_has_a_point_for_every_2023_police_area(sweden):
-    areas = sweden[sweden["source"] == "vulnerable_area"]
-
-    assert len(areas) == 59
-    assert areas["vulnerable_category"].value_counts().to_dict() == {
-        "vulnerable": 27, "especially_vulnerable": 17, "risk": 15}
-    assert (areas["population"] > 0).all()
-
-
-def test_the_shipped_layer_builds_in_a_few_seconds(sweden):
-    assert sweden.attrs["seconds"] < 10
-    assert sweden["area_id"].is_unique
+    assert set(layer.points["area_type"]) == {5}
+    assert layer.points["children_0_5"].sum() == pytest.approx(120 + 150 / 5)

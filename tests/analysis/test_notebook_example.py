@@ -23,5 +23,5 @@ def test_the_documented_notebook_example_runs_without_django():
     result = subprocess.run([sys.executable, "-c", RUNNER], cwd=ROOT, capture_output=True, text=True,
                             env={"PATH": "/usr/bin:/bin"}, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "sites 3 gap 0.0 malmo True" in result.stdout
+    assert re.search(r"sites 3 gap 0\.0\d* malmo True", result.stdout), result.stdout
     assert "django imported: False" in result.stdout

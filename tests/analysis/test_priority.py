@@ -1,81 +1,80 @@
+"""The priority index: six named components (counts and rates), 0–100 points, explained in Swedish."""
+
 import pytest
 
-from fcatlas.analysis.priority import (
-    PriorityWeights,
-    area_priority,
-    municipality_priority,
-)
+from fcatlas.analysis.priority import COMPONENTS, PriorityWeights, area_priority, municipality_priority
 
 NBSP = "\u00a0"
 
 
 def two_kommuner(layers):
-    # Kommun 0180: two especially vulnerable areas, 1 000 + 234 children, no unit anywhere near.
-    # Kommun 0181: one area of SCB type 1 with 100 children, a family centre 1 km away.
+    # 0180: 1 000 children in an especially vulnerable type-1 area and 234 in a type-3 area, no unit near.
+    # 0181: 100 children of a type-1 area 1 km from a family centre, 50 of a type-4 area far away.
     demand = layers.demand(
-        [(0, 0), (5_000, 0), (50_000, 0)],
-        [1_000, 234, 100],
-        municipality_codes=["0180", "0180", "0181"],
-        categories=["especially_vulnerable", "especially_vulnerable", None],
-        area_types=[None, None, 1],
+        [(0, 0), (5_000, 0), (50_000, 0), (80_000, 0)],
+        [1_000, 234, 100, 50],
+        municipality_codes=["0180", "0180", "0181", "0181"],
+        categories=["especially_vulnerable", None, None, None],
+        area_types=[1, 3, 1, 4],
     )
-    units = layers.units([(50_000, 1_000)])
-    return demand, units
+    return demand, layers.units([(50_000, 1_000)])
 
 
-def test_it_explains_each_kommun_in_swedish(layers):
+def test_each_component_gives_its_weight_times_a_rate_or_a_relative_count(layers):
     table = municipality_priority(*two_kommuner(layers)).set_index("municipality_code")
 
-    assert table.loc["0180", "explanation"].replace(NBSP, " ") == (
-        "1 234 barn 0–5 år bor mer än 2 km från en familjecentral; 2 särskilt utsatta områden; inga befintliga enheter"
-    )
-    assert table.loc["0181", "explanation"].replace(NBSP, " ") == (
-        "inga barn 0–5 år bor mer än 2 km från en familjecentral; "
-        "1 område med stora socioekonomiska utmaningar; 1 befintlig enhet"
-    )
-
-
-def test_each_kommun_row_carries_every_components_points_and_their_sum(layers):
-    table = municipality_priority(*two_kommuner(layers)).set_index("municipality_code")
-
-    # 0180: 1 234 uncovered × 1 + 2 especially vulnerable × 500 + no units 300 = 2 534.
-    row = table.loc["0180"]
-    assert (row["uncovered_points"], row["vulnerability_points"], row["area_type_points"], row["existing_units_points"]) == (
-        1_234.0, 1_000.0, 0.0, 300.0
-    )
-    assert row["priority"] == 2_534.0
-    # 0181: only the type-1 area counts: 200.
-    assert table.loc["0181", "priority"] == 200.0
+    city, small = table.loc["0180"], table.loc["0181"]
+    assert [city[f"{name}_points"] for name in COMPONENTS] == pytest.approx(
+        [20.0, 20.0, 20.0, 15 * 1_000 / 1_234, 15.0, 10.0])
+    # 0181: 50 of the largest count 1 234 beyond reach, a third of its children, two thirds in type 1–2, one unit.
+    assert [small[f"{name}_points"] for name in COMPONENTS] == pytest.approx(
+        [20 * 50 / 1_234, 20 / 3, 0.0, 15 * 2 / 3, 0.0, 0.0])
+    assert city["priority"] == pytest.approx(85.0 + 15 * 1_000 / 1_234)
     assert table["rank"].to_dict() == {"0180": 1, "0181": 2}
+    assert (city["uncovered_children_0_5"], city["challenged_uncovered_children_0_5"], city["existing_units"]) == (
+        1_234.0, 1_000.0, 0)
+
+
+def test_rates_let_a_small_kommun_outrank_a_city_on_share_alone(layers):
+    # The city: 10 000 children, 2 000 beyond reach (20 %), with units. The small kommun: all 300 beyond reach.
+    demand = layers.demand([(0, 0), (20_000, 0), (200_000, 0)], [8_000, 2_000, 300],
+                           municipality_codes=["1480", "1480", "2584"], area_types=[3, 3, 3])
+    units = layers.units([(0, 0)])
+
+    table = municipality_priority(demand, units).set_index("municipality_code")
+
+    # 1480: 20 (largest count) + 20 × 0,2 = 24; 2584: 20 × 300/2 000 + 20 (all) + 10 (no unit) = 33.
+    assert table["priority"].to_dict() == pytest.approx({"1480": 24.0, "2584": 33.0})
+    assert table["rank"].to_dict() == {"2584": 1, "1480": 2}
+
+
+def test_the_explanation_names_the_components_that_decided_the_rank(layers):
+    table = municipality_priority(*two_kommuner(layers)).set_index("municipality_code")
+
+    city = table.loc["0180", "explanation"].replace(NBSP, " ")
+    assert city.startswith("Avgörande: ")
+    decisive, rest = city.split(" Därtill: ")
+    assert "1 234 barn 0–5 år bor mer än 2 km från en familjecentral (20,0 p)" in decisive
+    assert "100 % av barnen 0–5 år bor mer än 2 km från en familjecentral (20,0 p)" in decisive
+    assert "1 000 barn i områden med socioekonomiska utmaningar (SCB:s områdestyp 1–2) bor mer än 2 km" in decisive
+    assert "1 000 barn i Polisens utsatta områden bor mer än 2 km från en familjecentral (15,0 p)" in decisive
+    assert "81 % av barnen bor i områden med socioekonomiska utmaningar (12,2 p)" in rest
+    assert "ingen familjecentral eller liknande verksamhet i kommunen (10,0 p)" in rest
 
 
 def test_every_weight_can_be_changed(layers):
-    weights = PriorityWeights(uncovered_child=0.5, especially_vulnerable_area=10, area_type_1=0, no_existing_units=0)
+    weights = PriorityWeights(uncovered_children=0, uncovered_share=50, challenged_uncovered_children=0,
+                              challenged_share=0, police_uncovered_children=0, no_existing_units=0)
 
     table = municipality_priority(*two_kommuner(layers), weights=weights).set_index("municipality_code")
 
-    # 0180: 1 234 × 0.5 + 2 × 10 = 637; 0181: 0.
-    assert table["priority"].to_dict() == {"0180": 637.0, "0181": 0.0}
+    assert table["priority"].to_dict() == pytest.approx({"0180": 50.0, "0181": 50 / 3})
 
 
-def test_changing_the_vulnerability_weight_changes_the_ranking(layers):
-    # Kommun X: 1 000 uncovered children; kommun Y: 100 uncovered children in 2 especially vulnerable areas.
-    demand = layers.demand(
-        [(0, 0), (40_000, 0), (45_000, 0)],
-        [1_000, 50, 50],
-        municipality_codes=["0180", "0181", "0181"],
-        categories=[None, "especially_vulnerable", "especially_vulnerable"],
-    )
-    units = layers.units([(900_000, 0)])
-    units["municipality_code"] = "2480"  # in neither kommun
-
-    default = municipality_priority(demand, units)
-    lighter = municipality_priority(demand, units, weights=PriorityWeights(especially_vulnerable_area=100))
-
-    # Default: X = 1 000 + 300 = 1 300; Y = 100 + 2 × 500 + 300 = 1 400.
-    # Lighter: Y = 100 + 2 × 100 + 300 = 600 < X.
-    assert default["municipality_code"].tolist() == ["0181", "0180"]
-    assert lighter["municipality_code"].tolist() == ["0180", "0181"]
+@pytest.mark.parametrize("value", [-1, float("nan"), "tio"])
+def test_a_weight_must_be_a_number_of_at_least_zero(value):
+    with pytest.raises(ValueError, match="weight 'uncovered_share' must be a number ≥ 0"):
+        PriorityWeights(uncovered_share=value)
 
 
 def test_a_similar_service_counts_as_an_existing_unit_but_does_not_cover(layers):
@@ -84,25 +83,24 @@ def test_a_similar_service_counts_as_an_existing_unit_but_does_not_cover(layers)
 
     row = area_priority(demand, units).iloc[0]
 
-    assert row["uncovered_children"] == 40.0
+    assert row["uncovered_children_0_5"] == 40.0
     assert row["existing_units"] == 1
-    assert row["existing_units_points"] == 0.0
-    assert row["explanation"].replace(NBSP, " ") == (
-        "40 barn 0–5 år bor mer än 2 km från en familjecentral; 1 befintlig enhet inom 2 km"
-    )
+    assert row["no_existing_units_points"] == 0.0
 
 
-def test_area_rows_explain_their_own_flags(layers):
-    demand = layers.demand([(0, 0), (3_000, 0)], [1_000, 5], categories=["risk", None], area_types=[2, 4])
+def test_area_rows_group_the_points_of_each_small_area(layers):
+    demand = layers.demand([(0, 0), (300, 0), (3_000, 0)], [600, 400, 5], categories=["vulnerable", None, None],
+                           area_types=[2, 2, 4])
+    demand["small_area_code"] = ["0180R001", "0180R001", "0180R002"]
 
-    table = area_priority(demand, layers.units([(3_000, 500)]), radius_m=1_500).set_index("area_id")
+    table = area_priority(demand, layers.units([(3_000, 500)]), radius_m=1_500).set_index("small_area_code")
 
-    assert table.loc["A0", "explanation"].replace(NBSP, " ") == (
-        "1 000 barn 0–5 år bor mer än 1,5 km från en familjecentral; riskområde; "
-        "område med socioekonomiska utmaningar; inga befintliga enheter inom 1,5 km"
-    )
-    # A0: 1 000 + risk 300 + type 2 100 + no units 300 = 1 700; A1 is covered and has a unit: 0.
-    assert table["priority"].to_dict() == {"A0": 1_700.0, "A1": 0.0}
+    assert table.loc["0180R001", ["children_0_5", "uncovered_children_0_5", "police_uncovered_children_0_5"]].tolist() == [
+        1_000.0, 1_000.0, 600.0]
+    assert table.loc["0180R001", "explanation"].replace(NBSP, " ").count("området har socioekonomiska utmaningar") == 1
+    assert "ingen familjecentral eller liknande verksamhet inom 1,5 km" in table.loc["0180R001", "explanation"].replace(NBSP, " ")
+    assert table.loc["0180R002", "priority"] == 0.0
+    assert table.loc["0180R002", "explanation"].startswith("Inget talar för området")
 
 
 def test_a_unit_counts_in_the_kommun_given_in_its_municipality_code_column(layers):

@@ -49,10 +49,10 @@ def test_vulnerable_areas_filter_by_year_and_category(client):
     assert len(get_json(client, "/api/v1/vulnerable-areas?year=2025&region=12")) == 8
 
 
-def test_the_2025_list_comes_as_geojson_without_geometry(client):
+def test_the_2025_list_comes_as_geojson_polygons(client):
     collection = get_json(client, "/api/v1/vulnerable-areas.geojson?year=2025")
     assert len(collection["features"]) == 65
-    assert all(feature["geometry"] is None for feature in collection["features"])
+    assert {feature["geometry"]["type"] for feature in collection["features"]} <= {"Polygon", "MultiPolygon"}
 
 
 def test_an_unknown_category_is_refused_with_the_field_named(client):

@@ -31,7 +31,8 @@ def test_a_planner_adds_a_unit_on_the_map_and_closes_one_by_keyboard(page, site,
     open_map(page, site + "/planering/?region=12&radie=10000")
     expect(page.locator("#planning-map path.kommun")).to_have_count(33)
     expect(page.locator("#planning-map .unit-marker")).to_have_count(2)
-    expect(page.locator(".banner")).to_contain_text("Modellerad befolkning")
+    expect(page.locator("#delta-places caption")).to_contain_text("folkmängd per DeSO den 31 december 2022")
+    assert int(page.locator("#planning-map").get_attribute("data-demand-count")) > 100  # where children are out of reach
     expect(change_cell(page, "Hela landet")).to_have_text("0")
 
     # Skåne's middle, 30 km from both units: a new unit there reaches children no unit reaches today.

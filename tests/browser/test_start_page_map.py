@@ -16,18 +16,19 @@ def test_the_start_page_map_shows_all_290_kommuner_and_a_legend(page, site):
     for label in ("Kommungräns", "Särskilt utsatt område", "Riskområde", "Utsatt område",
                   "Familjecentral", "Familjecentralsliknande verksamhet", "Uppfyller inte definitionen"):
         expect(legend).to_contain_text(label)
-    expect(page.locator("#map .area-marker")).to_have_count(59)
+    expect(page.locator("#map .area-marker")).to_have_count(65)  # the 2025 list, the default
 
 
-def test_choosing_a_year_redraws_the_areas_and_the_table(page, site):
+def test_choosing_a_year_shows_that_list_on_the_map_and_in_the_table(page, site):
     open_map(page, site + "/")
-    page.select_option("#year", "2015")
+    page.select_option("#ar", "2015")
+    page.locator(".place-choices button[type=submit]").first.click()
+    page.wait_for_url("**ar=2015**")
+    page.wait_for_selector("#map[data-ready='true']", timeout=20_000)
     expect(page.locator("#map .area-marker")).to_have_count(53)
     expect(page.locator("#area-table tbody tr")).to_have_count(53)
-    page.select_option("#year", "2025")
-    expect(page.locator("#area-table tbody tr")).to_have_count(65)
-    expect(page.locator("#map .area-marker")).to_have_count(0)
-    expect(page.locator("[data-map-note]")).to_contain_text("finns bara som namn")
+    expect(page.locator("#ar")).to_have_value("2015")
+    expect(page.locator("a[href='/region/25/?ar=2015']").first).to_be_attached()
 
 
 def test_area_markers_are_reachable_by_keyboard(page, site):
@@ -71,9 +72,26 @@ def test_the_coverage_choropleth_colours_kommuner_with_a_legend(page, site, make
     assert darkest.count() > 200
 
 
-def test_the_region_page_offers_the_coverage_choropleth_for_its_kommuner(page, site):
+def test_the_region_page_colours_its_regso_by_children_out_of_reach_or_by_area_type(page, site):
     open_map(page, site + "/region/25/")
     expect(page.locator("#map path.kommun")).to_have_count(14)
-    page.check("#show-coverage")
-    expect(page.locator("[data-coverage-legend]")).to_be_visible()
-    expect(page.locator("#map path.kommun[fill='#54278f']")).to_have_count(14)
+    areas = page.locator("#map path.small-area")
+    count = int(page.locator("#map").get_attribute("data-small-area-count"))
+    assert count > 80
+    expect(areas).to_have_count(count)
+    # No unit: every RegSO with children is darkest; Repisvaara-Dundret (new in 2025) has no 2022 figures.
+    expect(page.locator("#map path.small-area[fill='#54278f']")).to_have_count(count - 1)
+    expect(page.locator("[data-legend-uncovered]")).to_be_visible()
+    page.check("input[name=regso-colour][value=area_type]")
+    expect(page.locator("#map")).to_have_attribute("data-small-area-colour", "area_type")
+    expect(page.locator("[data-legend-area-type]")).to_be_visible()
+    expect(page.locator("[data-legend-uncovered]")).to_be_hidden()
+    assert page.locator("#map path.small-area[fill='#54278f']").count() == 0
+    assert page.locator("#map path.small-area[fill='#deebf7']").count() > 20  # type 4, the commonest
+
+
+def test_the_kommun_page_shows_its_regso_and_where_the_children_live(page, site):
+    open_map(page, site + "/kommun/1480/")
+    count = int(page.locator("#map").get_attribute("data-small-area-count"))
+    expect(page.locator("#small-area-table tbody tr")).to_have_count(count)
+    assert int(page.locator("#map").get_attribute("data-demand-count")) > 1000

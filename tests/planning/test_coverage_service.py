@@ -29,7 +29,7 @@ def test_without_units_every_child_in_the_kommun_is_uncovered():
     assert report["scope"] == "Kiruna"
     assert report["children"] > 0
     assert report["uncovered"] == report["children"] and report["covered"] == 0
-    assert report["modelled"] is True
+    assert report["source"]["label"] == "SCB 2022" and report["year"] == 2025
 
 
 def test_a_family_centre_covers_the_children_within_the_radius(make_unit):
@@ -48,10 +48,19 @@ def test_units_that_do_not_qualify_or_are_planned_do_not_count(make_unit):
 
 def test_vulnerable_areas_without_a_unit_are_listed_until_one_is_near(make_unit):
     names = {a["name"] for a in coverage_report(municipality="1280")["areas_without_unit"]}
-    assert "Rosengård söder om Amiralsgatan" in names
+    assert "Rosengård" in names  # the 2025 list, the default
     make_unit(municipality="1280", latitude=55.5855, longitude=13.0395)
     names = {a["name"] for a in coverage_report(municipality="1280")["areas_without_unit"]}
-    assert "Rosengård söder om Amiralsgatan" not in names
+    assert "Rosengård" not in names
+
+
+def test_areas_without_a_unit_follow_the_list_year_chosen():
+    by_year = {year: {a["name"] for a in coverage_report(municipality="1280", year=year)["areas_without_unit"]}
+               for year in (2023, 2025)}
+    assert "Rosengård söder om Amiralsgatan" in by_year[2023] and "Rosengård söder om Amiralsgatan" not in by_year[2025]
+    assert "Rosengård" in by_year[2025] and "Rosengård" not in by_year[2023]
+    with pytest.raises(PlanningError, match="ingen lista för år 2024"):
+        coverage_report(municipality="1280", year=2024)
 
 
 def test_a_scenario_gives_the_same_change_as_adding_the_unit_for_real(make_unit):
@@ -91,7 +100,7 @@ def test_the_proposal_places_new_units_in_the_region_where_they_reach_children(m
 
 
 def test_the_proposal_refuses_an_impossible_request():
-    with pytest.raises(PlanningError, match="mellan 1 och 20"):
+    with pytest.raises(PlanningError, match="mellan 1 och 25"):
         propose_sites(region="12", new_sites=0)
     with pytest.raises(PlanningError, match="ingen region med kod '99'"):
         propose_sites(region="99", new_sites=2)
@@ -107,10 +116,11 @@ def test_the_priority_list_explains_each_kommun_in_swedish(make_unit):
     assert [row["rank"] for row in result["rows"]] == sorted(row["rank"] for row in result["rows"])
 
 
-def test_atlas_pages_show_coverage_as_modelled_with_the_chosen_radius(client, make_unit):
+def test_atlas_pages_show_coverage_on_scbs_counts_with_the_chosen_radius(client, make_unit):
     make_unit(municipality="2584", latitude=KIRUNA_TOWN[1], longitude=KIRUNA_TOWN[0])
     page = client.get("/kommun/2584/?radie=5000").content.decode()
-    assert "Modellerad befolkning." in page
+    assert "Befolkning: SCB 2022." in page and "0–4 år + en femtedel av 5–9 år" in page
+    assert "Modellerad" not in page
     assert "bor mer än 5\u00a0km från en familjecentral" in page
     assert '<option value="5000" selected>' in page
     for url in ("/", "/region/25/"):
@@ -133,6 +143,6 @@ def test_the_kommun_choropleth_gives_every_kommun_a_share(client, make_unit):
 def test_the_kommun_demand_points_sum_to_its_children(client):
     collection = client.get("/api/v1/coverage/areas.geojson?municipality=2584").json()
     report = coverage_report(municipality="2584")
-    assert collection["metadata"]["modelled"] is True
+    assert "SCB" in collection["metadata"]["source"]
     rounding = 0.05 * len(collection["features"])  # each point's children are rounded to 0.1
     assert sum(f["properties"]["children_0_5"] for f in collection["features"]) == pytest.approx(report["children"], abs=rounding)

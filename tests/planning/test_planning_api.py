@@ -5,10 +5,11 @@ pytestmark = pytest.mark.django_db
 KIRUNA = "20.2253,67.8558"
 
 
-def test_coverage_is_public_and_marked_modelled(client, make_unit):
+def test_coverage_is_public_and_says_what_it_stands_on(client, make_unit):
     make_unit(municipality="2584", latitude=67.8558, longitude=20.2253)
-    answer = client.get("/api/v1/coverage?municipality=2584&radius=3000").json()
-    assert answer["scope"] == "Kiruna" and answer["radius_m"] == 3000 and answer["modelled"] is True
+    answer = client.get("/api/v1/coverage?municipality=2584&radius=3000&year=2023").json()
+    assert answer["scope"] == "Kiruna" and answer["radius_m"] == 3000 and answer["year"] == 2023
+    assert answer["source"]["label"] == "SCB 2022"
     assert answer["covered"] > 0
 
 

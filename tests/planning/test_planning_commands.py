@@ -20,12 +20,13 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def test_coverage_prints_a_modelled_table_or_json(make_unit):
+def test_coverage_prints_a_table_with_its_source_or_json(make_unit):
     make_unit(municipality="2584", latitude=67.8558, longitude=20.2253)
     text = run("coverage", "--kommun", "2584")
-    assert "Modellerad befolkning" in text and "Kiruna:" in text and "bor mer än 2\u00a0km" in text
-    result = json.loads(run("coverage", "--kommun", "2584", "--json"))
-    assert result["scope"] == "Kiruna" and result["modelled"] is True
+    assert "Kiruna:" in text and "bor mer än 2\u00a0km" in text and "Efter SCB:s områdestyp" in text
+    assert "folkmängd per DeSO den 31 december 2022" in text
+    result = json.loads(run("coverage", "--kommun", "2584", "--year", "2023", "--json"))
+    assert result["scope"] == "Kiruna" and result["year"] == 2023 and result["source"]["label"] == "SCB 2022"
     assert 0 < result["covered"] < result["children"]
 
 
@@ -44,12 +45,15 @@ def test_optimise_proposes_sites_with_the_gap_to_the_exact_solution():
     assert "Exakt lösning (HiGHS)" in text and "heuristikens gap" in text
 
 
-def test_priority_ranks_kommuner_with_reasons():
+def test_priority_ranks_kommuner_and_small_areas_with_reasons():
     rows = json.loads(run("priority", "--json"))["rows"]
     assert len(rows) == 290
     assert rows[0]["rank"] == 1
-    assert rows[0]["explanation"].startswith(f"{rows[0]['uncovered_children']:,.0f}".replace(",", "\u00a0"))
+    assert rows[0]["explanation"].startswith("Avgörande: ")
     assert [row["priority"] for row in rows] == sorted((row["priority"] for row in rows), reverse=True)
+    areas = json.loads(run("priority", "--level", "area", "--json"))["rows"]
+    assert len(areas) == 3362 and {"small_area_code", "name"} <= set(areas[0])  # every RegSO with children
+    assert "Prioritering av statistikområden" in run("priority", "--level", "area", "--top", "3")
 
 
 def test_fetch_statistics_saves_what_scb_answers(tmp_path, monkeypatch):

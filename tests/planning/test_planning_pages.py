@@ -52,7 +52,8 @@ def test_the_scenario_page_opens_on_the_planners_region_with_map_table_and_form(
     assert '<option value="12" selected>Skåne län</option>' in page
     assert 'data-boundaries-url="/api/v1/municipalities.geojson?region=12"' in page
     assert "Scenariot sparas inte i registret" in page
-    assert "Modellerad befolkning" in page
+    assert "Källa: SCB, folkmängd per DeSO den 31 december 2022" in page
+    assert 'data-demand-url="/api/v1/coverage/areas.geojson?region=12&amp;year=2025&amp;uncovered_only=true"' in page
     assert "Lägg till en tänkt enhet vid koordinat" in page
     assert f'data-close-unit="{units[0].pk}"' in page and f'data-close-unit="{units[1].pk}"' in page
     assert f'data-close-unit="{units[2].pk}"' not in page  # BVC + MVC only: not counted, cannot be closed
@@ -81,13 +82,15 @@ def test_the_proposal_page_shows_n_sites_and_their_total(client, make_user, unit
     assert "3 nya enheter i Skåne län, radie 2\u00a0km" in page
     assert f'<td class="num" data-total>{format_number(result["children_newly_reached"])}</td>' in page
     assert result["children_newly_reached"] > 0
-    assert "Modellerad befolkning" in page
+    assert "Källa: SCB, folkmängd per DeSO" in page
     assert 'id="proposal-sites"' in page
-    assert "/planering/?region=12&amp;radie=2000&amp;add=" in page
+    assert "/planering/?region=12&amp;radie=2000&amp;ar=2025&amp;add=" in page
+    names = [site["small_area_name"] for site in result["sites"]]
+    assert all(f"<td>{escape(name)}</td>" in page for name in names)
 
 
 @pytest.mark.parametrize("count, message", [
-    ("25", f"Antalet nya enheter måste vara mellan 1 och {MAX_NEW_SITES}."),
+    (str(MAX_NEW_SITES + 1), f"Antalet nya enheter måste vara mellan 1 och {MAX_NEW_SITES}."),
     ("tre", f"Skriv antalet nya enheter som ett heltal mellan 1 och {MAX_NEW_SITES}, inte ”tre”."),
 ])
 def test_an_invalid_count_is_explained_in_swedish_and_kept(client, make_user, count, message):
@@ -112,10 +115,28 @@ def test_the_priority_list_is_public_and_explains_the_first_kommun(client, units
     page = response.content.decode()
     first = priority_list(region="12", radius_m=2000)["rows"][0]
     assert escape(first["explanation"]) in page
-    assert f'<a href="/kommun/{first["municipality_code"]}/">{first["municipality_name"]}</a>' in page
+    assert f'<a href="/kommun/{first["municipality_code"]}/?radie=2000&amp;ar=2025">{first["municipality_name"]}</a>' in page
     assert page.count('<a href="/kommun/12') == 33  # all of Skåne's kommuner
-    assert "Så räknas poängen" in page and "Modellerad befolkning" in page
-    assert "per barn 0–5 år som bor längre bort än radien" in page
+    assert "Så räknas poängen" in page and "Källa: SCB, folkmängd per DeSO" in page
+    assert "Barn utom räckhåll i områden med socioekonomiska utmaningar" in page
+
+
+def test_the_priority_weights_can_be_changed_on_the_page(client, units):
+    response = client.get("/planering/prioritet/", {"vikt_uncovered_share": "0", "vikt_no_existing_units": "50"})
+    rows = response.context["result"]["rows"]
+    assert response.context["result"]["weights"]["no_existing_units"] == 50.0
+    assert all(row["uncovered_share_points"] == 0 for row in rows)
+    assert 'name="vikt_no_existing_units" value="50"' in response.content.decode()
+    page = client.get("/planering/prioritet/", {"vikt_uncovered_share": "mycket"}).content.decode()
+    assert "Vikten för ”Andel barn utom räckhåll” ska vara ett tal från 0 och uppåt, inte ”mycket”." in page
+
+
+def test_the_priority_list_ranks_small_areas_too(client):
+    response = client.get("/planering/prioritet/", {"niva": "omrade", "region": "14"})
+    page = response.content.decode()
+    assert "Prioritering av statistikområden i Västra Götalands län" in page
+    first = response.context["rows"][0]
+    assert f"#regso-{first['small_area_code']}\">{escape(first['name'])}</a>" in page
 
 
 def test_the_priority_list_covers_the_whole_country_by_default(client):

@@ -51,10 +51,24 @@ def test_it_loads_the_polices_lists_with_their_categories():
     assert set(VulnerableArea.objects.values_list("year", flat=True)) == {2015, 2017, 2019, 2021, 2023, 2025}
 
 
-def test_every_vulnerable_area_has_a_kommun_and_polygons_until_2023():
+def test_every_vulnerable_area_of_every_list_year_has_a_kommun_and_a_polygon():
     assert not VulnerableArea.objects.filter(municipality__isnull=True).exists()
-    assert not VulnerableArea.objects.filter(year__lte=2023, geometry__isnull=True).exists()
+    assert not VulnerableArea.objects.filter(geometry__isnull=True).exists()
     assert VulnerableArea.objects.get(year=2023, name="Rosengård söder om Amiralsgatan").municipality.name == "Malmö"
+    rinkeby = VulnerableArea.objects.get(year=2025, name="Rinkeby")
+    assert rinkeby.municipality.name == "Stockholm" and rinkeby.geometry["type"] in {"Polygon", "MultiPolygon"}
+
+
+def test_a_2025_area_without_its_polygon_is_refused_naming_the_row(data_copy):
+    path = data_copy / "geo/polisen_utsatta_omraden_2025.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("Södra Sofielund / Seved", "Norra Sofielund")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = snapshot()
+    with pytest.raises(ReferenceDataError, match=r"polisen_utsatta_omraden_2025.csv, rad 2: 'Norra Sofielund' "
+                                                 r"\(Utsatt område\) saknar polygon"):
+        load_reference(data_copy)
+    assert snapshot() == before
 
 
 def test_a_postcode_leads_to_its_kommun():
@@ -87,7 +101,6 @@ def test_it_refuses_an_unknown_category_naming_the_row_and_changes_nothing(data_
     path = data_copy / "geo/polisen_utsatta_omraden_2025.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3].replace("Utsatt område", "Halvutsatt område")
-    lines[1] = lines[1].replace("Södra Sofielund", "Norra Sofielund")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = snapshot()
     with pytest.raises(ReferenceDataError, match=r"polisen_utsatta_omraden_2025.csv, rad 4: okänd kategori 'Halvutsatt område'"):

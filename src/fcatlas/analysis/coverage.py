@@ -84,8 +84,61 @@ def vulnerability_class(demand: pd.DataFrame) -> pd.Series:
     return category.fillna(NOT_LISTED).astype(str)
 
 
+class DemandIndex:
+    """Demand prepared once for many coverage questions: EPSG:3006 coordinates, children 0–5, the group
+    codes of every :data:`GROUPINGS` figure and a KD-tree of the demand points.
+
+    Build it once per demand layer (it costs a few milliseconds) and pass it wherever a function takes
+    ``demand``: the answers are the same as from the frame, without re-reading the frame each time.
+    """
+
+    def __init__(self, demand: gpd.GeoDataFrame):
+        require_columns(demand, DEMAND_COLUMNS, "demand")
+        self.frame = demand
+        self.xy = metric_coordinates(demand, "demand")
+        self.children = demand["children_0_5"].to_numpy(dtype=float)
+        self.area_ids = demand["area_id"].to_numpy()
+        self.index = demand.index
+        columns = {"municipality": demand["municipality_code"].to_numpy(),
+                   "region": demand["region_code"].to_numpy()}
+        self.group_codes: dict[str, np.ndarray] = {}
+        self.group_labels: dict[str, pd.Index] = {}
+        for name, values in columns.items():
+            labels, codes = np.unique(values.astype(str), return_inverse=True)
+            self.group_codes[name], self.group_labels[name] = codes, pd.Index(labels, name=GROUPINGS[name])
+        classes = pd.Categorical(vulnerability_class(demand), categories=VULNERABILITY_CLASSES)
+        self.vulnerability = np.asarray(classes.astype(str))
+        self.group_codes["vulnerability"] = classes.codes.astype(np.intp)
+        self.group_labels["vulnerability"] = pd.Index(VULNERABILITY_CLASSES, name=GROUPINGS["vulnerability"])
+        self.group_codes["national"] = np.zeros(len(self.children), dtype=np.intp)
+        self.group_labels["national"] = pd.Index(["SE"], name="country")
+        self.tree = cKDTree(self.xy)
+
+    def __len__(self) -> int:
+        return len(self.children)
+
+    def within(self, points_xy: np.ndarray, radius_m: float) -> np.ndarray:
+        """Whether each demand point lies within ``radius_m`` metres of any of ``points_xy`` (EPSG:3006)."""
+        mask = np.zeros(len(self), dtype=bool)
+        if len(points_xy):
+            found = self.tree.query_ball_point(np.asarray(points_xy, dtype=float).reshape(-1, 2), radius_m,
+                                               return_sorted=False)
+            hits = [np.asarray(indices, dtype=np.intp) for indices in found if len(indices)]
+            if hits:
+                mask[np.concatenate(hits)] = True
+        return mask
+
+    def totals(self, values: np.ndarray, group: str) -> np.ndarray:
+        """``values`` (one per demand point) summed per group of ``group`` (a :data:`GROUPINGS` key or ``national``)."""
+        return np.bincount(self.group_codes[group], weights=values, minlength=len(self.group_labels[group]))
+
+
+def demand_index(demand: gpd.GeoDataFrame | DemandIndex) -> DemandIndex:
+    return demand if isinstance(demand, DemandIndex) else DemandIndex(demand)
+
+
 def nearest_unit(
-    demand: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame | DemandIndex,
     units: gpd.GeoDataFrame,
     classifications: Iterable[str] | None = None,
 ) -> pd.DataFrame:
@@ -93,22 +146,22 @@ def nearest_unit(
 
     ``classifications`` restricts the units considered, e.g. ``("family_centre",)``.
     """
+    index = demand_index(demand)
     units = select_units(units, classifications)
-    demand_xy = metric_coordinates(demand, "demand")
     if len(units) == 0:
         return pd.DataFrame(
-            {"nearest_unit_id": pd.Series([None] * len(demand), dtype=object), "nearest_unit_distance_m": np.inf},
-            index=demand.index,
+            {"nearest_unit_id": pd.Series([None] * len(index), dtype=object), "nearest_unit_distance_m": np.inf},
+            index=index.index,
         )
-    distance, position = cKDTree(metric_coordinates(units, "units")).query(demand_xy)
+    distance, position = cKDTree(metric_coordinates(units, "units")).query(index.xy)
     return pd.DataFrame(
         {"nearest_unit_id": units["unit_id"].to_numpy()[position], "nearest_unit_distance_m": distance},
-        index=demand.index,
+        index=index.index,
     )
 
 
 def area_coverage(
-    demand: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame | DemandIndex,
     units: gpd.GeoDataFrame,
     radius_m: float,
     classifications: Iterable[str] | None = None,
@@ -118,24 +171,58 @@ def area_coverage(
     An area is covered when its nearest unit is at most ``radius_m`` metres away (distance ==
     radius counts as covered); all of its children then count as covered, otherwise none.
     """
-    require_columns(demand, DEMAND_COLUMNS, "demand")
-    nearest = nearest_unit(demand, units, classifications)
+    index = demand_index(demand)
+    nearest = nearest_unit(index, units, classifications)
     covered = nearest["nearest_unit_distance_m"].to_numpy() <= radius_m
-    children = demand["children_0_5"].to_numpy(dtype=float)
     return pd.DataFrame(
         {
-            "area_id": demand["area_id"].to_numpy(),
-            "municipality_code": demand["municipality_code"].to_numpy(),
-            "region_code": demand["region_code"].to_numpy(),
-            "vulnerability_class": vulnerability_class(demand).to_numpy(),
-            "children_0_5": children,
+            "area_id": index.area_ids,
+            "municipality_code": index.frame["municipality_code"].to_numpy(),
+            "region_code": index.frame["region_code"].to_numpy(),
+            "vulnerability_class": index.vulnerability,
+            "children_0_5": index.children,
             "nearest_unit_id": nearest["nearest_unit_id"].to_numpy(),
             "nearest_unit_distance_m": nearest["nearest_unit_distance_m"].to_numpy(),
             "covered": covered,
-            "children_covered": np.where(covered, children, 0.0),
+            "children_covered": np.where(covered, index.children, 0.0),
         },
-        index=demand.index,
+        index=index.index,
     )
+
+
+def covered_children(
+    demand: gpd.GeoDataFrame | DemandIndex,
+    units: gpd.GeoDataFrame,
+    radius_m: float,
+    classifications: Iterable[str] | None = None,
+) -> np.ndarray:
+    """Children 0–5 of each demand area that live within ``radius_m`` metres of a unit (0 beyond).
+
+    The same figure as :func:`area_coverage`'s ``children_covered``, found by radius queries on the demand
+    tree instead of a nearest-unit search: about ten times faster nationally."""
+    index = demand_index(demand)
+    units = select_units(units, classifications)
+    xy = metric_coordinates(units, "units") if len(units) else np.empty((0, 2))
+    return np.where(index.within(xy, radius_m), index.children, 0.0)
+
+
+def national_coverage(
+    demand: gpd.GeoDataFrame | DemandIndex,
+    units: gpd.GeoDataFrame,
+    radius_m: float,
+    classifications: Iterable[str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`coverage_summary`'s figures (children 0–5 and covered, nationally and per kommun, region and
+    vulnerability class) from :func:`covered_children`."""
+    index = demand_index(demand)
+    covered = covered_children(index, units, radius_m, classifications)
+    summary = {}
+    for name in ("national", *GROUPINGS):
+        children, reached = index.totals(index.children, name), index.totals(covered, name)
+        frame = pd.DataFrame({"children_0_5": children, "children_covered": reached}, index=index.group_labels[name])
+        frame["share_covered"] = frame["children_covered"] / frame["children_0_5"].where(frame["children_0_5"] > 0)
+        summary[name] = frame
+    return summary
 
 
 def coverage_shares(area_table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:

@@ -1,21 +1,28 @@
-"""A transparent priority index for new family centres, per kommun and per demand area.
+"""A transparent priority index for new family centres, per kommun and per small area (RegSO).
 
-The index is a sum of points; every weight is a field of :class:`PriorityWeights`:
+The index is 0–100 points, a weighted sum of six named components. Every weight is a field of
+:class:`PriorityWeights` (they add up to 100 by default) and every component is a count or a rate:
 
-- uncovered children: points per child 0–5 living farther than the radius (straight-line
-  EPSG:3006 metres) from the nearest family centre;
-- vulnerability: points per demand area on the Police's list (especially vulnerable, risk,
-  vulnerable) and per area of SCB area type 1 or 2 (where the type is known);
-- existing units: points when no family centre or similar service exists — in the kommun for
-  kommun rows, within the radius for area rows.
+- ``uncovered_children``: children 0–5 living farther than the radius (straight-line EPSG:3006 metres)
+  from the nearest family centre, as a share of the largest such count among the rows;
+- ``uncovered_share``: those children as a share of the row's children 0–5 (a rate, so that a small
+  kommun with few children out of reach can outrank a city on share alone);
+- ``challenged_uncovered_children``: children of SCB's area types 1–2 (socioekonomiska utmaningar)
+  beyond the radius, relative to the largest count;
+- ``challenged_share``: the share of the row's children living in area types 1–2;
+- ``police_uncovered_children``: children in the Police's vulnerable areas (the list the demand frame
+  carries in ``vulnerable_category``) beyond the radius, relative to the largest count;
+- ``no_existing_units``: 1 when no family centre or similar service exists — in the kommun for kommun
+  rows, within the radius for area rows.
 
-Each row carries every component's points, their sum, its rank (1 = highest priority) and a
-Swedish explanation.
+Counts are scaled by their largest value among the rows ranked together, so each component's points
+are comparable. Each row carries the raw figures, every component's points, the total, its rank
+(1 = highest priority) and a Swedish explanation naming the components that decided its rank.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -23,169 +30,192 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from fcatlas.analysis.coverage import (
-    DEMAND_COLUMNS,
-    area_coverage,
+    DemandIndex,
+    covered_children,
+    demand_index,
     metric_coordinates,
     require_columns,
     select_units,
 )
-from fcatlas.formatting import format_distance, format_number
+from fcatlas.formatting import format_distance, format_number, format_percent
 
 EXISTING_CLASSIFICATIONS = ("family_centre", "similar_service")
 """Units that count as an existing service in the existing-units component."""
+COVERING_CLASSIFICATIONS = ("family_centre",)
+"""Units whose radius counts children as reached: the goal is a family centre within reach."""
+CHALLENGED_AREA_TYPES = (1, 2)
 
-AREA_TYPE_NAMES = {1: "stora socioekonomiska utmaningar", 2: "socioekonomiska utmaningar"}
+COMPONENTS = ("uncovered_children", "uncovered_share", "challenged_uncovered_children", "challenged_share",
+              "police_uncovered_children", "no_existing_units")
+
+COMPONENT_LABELS = {
+    "uncovered_children": "Barn utom räckhåll",
+    "uncovered_share": "Andel barn utom räckhåll",
+    "challenged_uncovered_children": "Barn utom räckhåll i områden med socioekonomiska utmaningar",
+    "challenged_share": "Andel barn i områden med socioekonomiska utmaningar",
+    "police_uncovered_children": "Barn utom räckhåll i Polisens utsatta områden",
+    "no_existing_units": "Ingen befintlig enhet",
+}
+"""Swedish name of each component, for tables and forms."""
 
 
 @dataclass(frozen=True)
 class PriorityWeights:
-    """Points each component adds to the priority index."""
+    """The most points each component can give (the row with the largest count or a rate of 1)."""
 
-    uncovered_child: float = 1.0
-    """Per child 0–5 farther than the radius from the nearest family centre."""
-    especially_vulnerable_area: float = 500.0
-    """Per demand area the Police lists as särskilt utsatt område."""
-    risk_area: float = 300.0
-    """Per demand area listed as riskområde."""
-    vulnerable_area: float = 200.0
-    """Per demand area listed as utsatt område."""
-    area_type_1: float = 200.0
-    """Per demand area of SCB area type 1 (stora socioekonomiska utmaningar)."""
-    area_type_2: float = 100.0
-    """Per demand area of SCB area type 2 (socioekonomiska utmaningar)."""
-    no_existing_units: float = 300.0
-    """Once, when no family centre or similar service exists (kommun) or is within the radius (area)."""
+    uncovered_children: float = 20.0
+    uncovered_share: float = 20.0
+    challenged_uncovered_children: float = 20.0
+    challenged_share: float = 15.0
+    police_uncovered_children: float = 15.0
+    no_existing_units: float = 10.0
+
+    def __post_init__(self):
+        for name, value in asdict(self).items():
+            if not (isinstance(value, (int, float)) and np.isfinite(value) and value >= 0):
+                raise ValueError(f"weight {name!r} must be a number ≥ 0, not {value!r}")
 
 
-def area_priority(
-    demand: gpd.GeoDataFrame,
-    units: gpd.GeoDataFrame,
-    radius_m: float = 2_000.0,
-    weights: PriorityWeights = PriorityWeights(),
-) -> pd.DataFrame:
-    """Priority of each demand area, highest first; ``radius_m`` in metres."""
-    components = _area_components(demand, units, radius_m)
-    existing = select_units(units, EXISTING_CLASSIFICATIONS)
-    if len(existing):
-        components["existing_units"] = (
-            cKDTree(metric_coordinates(existing, "units"))
-            .query_ball_point(metric_coordinates(demand, "demand"), radius_m, return_length=True)
-            .astype(int)
-        )
-    else:
-        components["existing_units"] = 0
-    table = _score(components, weights)
-    table["explanation"] = [_explain_area(row, radius_m) for row in table.itertuples(index=False)]
-    return _ranked(table)
+def _figures(index: DemandIndex, units: gpd.GeoDataFrame, radius_m: float) -> pd.DataFrame:
+    """Per demand point: children, beyond the radius, in type 1–2 areas, in Police areas."""
+    frame = index.frame
+    require_columns(frame, ("area_type",), "demand")
+    children = index.children
+    uncovered = children - covered_children(index, units, radius_m, COVERING_CLASSIFICATIONS)
+    area_type = pd.to_numeric(frame["area_type"], errors="coerce").to_numpy(dtype=float)
+    challenged = np.isin(area_type, CHALLENGED_AREA_TYPES)
+    listed = index.vulnerability != "not_listed"
+    return pd.DataFrame({
+        "children_0_5": children,
+        "uncovered_children_0_5": uncovered,
+        "challenged_children_0_5": np.where(challenged, children, 0.0),
+        "challenged_uncovered_children_0_5": np.where(challenged, uncovered, 0.0),
+        "police_children_0_5": np.where(listed, children, 0.0),
+        "police_uncovered_children_0_5": np.where(listed, uncovered, 0.0),
+    }, index=frame.index)
 
 
 def municipality_priority(
-    demand: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame | DemandIndex,
     units: gpd.GeoDataFrame,
     radius_m: float = 2_000.0,
     weights: PriorityWeights = PriorityWeights(),
 ) -> pd.DataFrame:
     """Priority of each kommun in ``demand``, highest first; ``radius_m`` in metres.
 
-    A unit counts in the kommun of its ``municipality_code`` column, or, without that column,
-    in the kommun of its nearest demand area.
+    A unit counts in the kommun of its ``municipality_code`` column, or, without that column, in the
+    kommun of its nearest demand point.
     """
-    components = _area_components(demand, units, radius_m)
-    kommuner = components.drop(columns="area_id").groupby("municipality_code", sort=True).sum()
+    index = demand_index(demand)
+    figures = _figures(index, units, radius_m)
+    table = figures.groupby(index.frame["municipality_code"].to_numpy()).sum()
+    table.index.name = "municipality_code"
     existing = select_units(units, EXISTING_CLASSIFICATIONS)
     if "municipality_code" in existing.columns:
         unit_kommun = existing["municipality_code"].astype(str).to_numpy()
     elif len(existing):
-        _, nearest_area = cKDTree(metric_coordinates(demand, "demand")).query(metric_coordinates(existing, "units"))
-        unit_kommun = components["municipality_code"].to_numpy()[nearest_area]
+        _, nearest = index.tree.query(metric_coordinates(existing, "units"))
+        unit_kommun = index.frame["municipality_code"].to_numpy()[nearest]
     else:
         unit_kommun = np.array([], dtype=str)
-    kommuner["existing_units"] = pd.Series(unit_kommun).value_counts().reindex(kommuner.index, fill_value=0).astype(int)
-    table = _score(kommuner.reset_index(), weights)
-    table["explanation"] = [_explain_municipality(row, radius_m) for row in table.itertuples(index=False)]
+    table["existing_units"] = pd.Series(unit_kommun).value_counts().reindex(table.index, fill_value=0).astype(int)
+    table = _score(table.reset_index(), weights)
+    table["explanation"] = [_explain(row, radius_m, "kommunen") for row in table.itertuples(index=False)]
     return _ranked(table)
 
 
-def _area_components(demand: gpd.GeoDataFrame, units: gpd.GeoDataFrame, radius_m: float) -> pd.DataFrame:
-    require_columns(demand, (*DEMAND_COLUMNS, "area_type"), "demand")
-    coverage = area_coverage(demand, units, radius_m, classifications=("family_centre",))
-    area_type = pd.to_numeric(demand["area_type"], errors="coerce").to_numpy(dtype=float)
-    return pd.DataFrame(
-        {
-            "area_id": coverage["area_id"].to_numpy(),
-            "municipality_code": coverage["municipality_code"].to_numpy(),
-            "children_0_5": coverage["children_0_5"].to_numpy(),
-            "uncovered_children": (coverage["children_0_5"] - coverage["children_covered"]).to_numpy(),
-            "especially_vulnerable": (coverage["vulnerability_class"] == "especially_vulnerable").to_numpy(dtype=int),
-            "risk": (coverage["vulnerability_class"] == "risk").to_numpy(dtype=int),
-            "vulnerable": (coverage["vulnerability_class"] == "vulnerable").to_numpy(dtype=int),
-            "area_type_1": (area_type == 1).astype(int),
-            "area_type_2": (area_type == 2).astype(int),
-        },
-        index=demand.index,
-    )
+def area_priority(
+    demand: gpd.GeoDataFrame | DemandIndex,
+    units: gpd.GeoDataFrame,
+    radius_m: float = 2_000.0,
+    weights: PriorityWeights = PriorityWeights(),
+) -> pd.DataFrame:
+    """Priority of each small area (``small_area_code``; each demand point its own area without that
+    column), highest first; ``radius_m`` in metres."""
+    index = demand_index(demand)
+    frame = index.frame
+    code = frame["small_area_code"] if "small_area_code" in frame else frame["area_id"]
+    figures = _figures(index, units, radius_m)
+    existing = select_units(units, EXISTING_CLASSIFICATIONS)
+    near = np.zeros(len(index), dtype=int)
+    if len(existing):
+        near = cKDTree(metric_coordinates(existing, "units")).query_ball_point(index.xy, radius_m, return_length=True)
+    figures["existing_units"] = near
+    grouped = figures.groupby(code.to_numpy())
+    table = grouped.sum().drop(columns="existing_units")
+    table["existing_units"] = grouped["existing_units"].max()
+    table.index.name = "small_area_code"
+    table["municipality_code"] = frame.groupby(code.to_numpy())["municipality_code"].first()
+    table = _score(table.reset_index(), weights)
+    table["explanation"] = [_explain(row, radius_m, "området") for row in table.itertuples(index=False)]
+    return _ranked(table)
 
 
-def _score(components: pd.DataFrame, weights: PriorityWeights) -> pd.DataFrame:
-    table = components.copy()
-    table["uncovered_points"] = weights.uncovered_child * table["uncovered_children"]
-    table["vulnerability_points"] = (
-        weights.especially_vulnerable_area * table["especially_vulnerable"]
-        + weights.risk_area * table["risk"]
-        + weights.vulnerable_area * table["vulnerable"]
-    )
-    table["area_type_points"] = weights.area_type_1 * table["area_type_1"] + weights.area_type_2 * table["area_type_2"]
-    table["existing_units_points"] = np.where(table["existing_units"] == 0, weights.no_existing_units, 0.0)
-    table["priority"] = table[
-        ["uncovered_points", "vulnerability_points", "area_type_points", "existing_units_points"]
-    ].sum(axis=1)
+def _score(table: pd.DataFrame, weights: PriorityWeights) -> pd.DataFrame:
+    table = table.copy()
+    children = table["children_0_5"].where(table["children_0_5"] > 0)
+    table["uncovered_share"] = (table["uncovered_children_0_5"] / children).fillna(0.0)
+    table["challenged_share"] = (table["challenged_children_0_5"] / children).fillna(0.0)
+    scaled = {
+        "uncovered_children": _relative(table["uncovered_children_0_5"]),
+        "uncovered_share": table["uncovered_share"],
+        "challenged_uncovered_children": _relative(table["challenged_uncovered_children_0_5"]),
+        "challenged_share": table["challenged_share"],
+        "police_uncovered_children": _relative(table["police_uncovered_children_0_5"]),
+        "no_existing_units": (table["existing_units"] == 0).astype(float),
+    }
+    for name in COMPONENTS:
+        table[f"{name}_points"] = getattr(weights, name) * scaled[name]
+    table["priority"] = table[[f"{name}_points" for name in COMPONENTS]].sum(axis=1)
     return table
+
+
+def _relative(counts: pd.Series) -> pd.Series:
+    largest = counts.max()
+    return counts / largest if largest > 0 else counts * 0.0
 
 
 def _ranked(table: pd.DataFrame) -> pd.DataFrame:
     table["rank"] = table["priority"].rank(method="min", ascending=False).astype(int)
-    return table.sort_values("rank", kind="stable")
+    return table.sort_values(["rank", table.columns[0]], kind="stable").reset_index(drop=True)
 
 
-def _uncovered_text(uncovered_children: float, radius_m: float) -> str:
-    count = round(uncovered_children)
-    children = "inga barn" if count == 0 else f"{format_number(count)} barn"
-    return f"{children} 0–5 år bor mer än {format_distance(radius_m)} från en familjecentral"
+def _component_text(name: str, row, radius_m: float, place: str) -> str:
+    beyond = f"mer än {format_distance(radius_m)} från en familjecentral"
+    if name == "uncovered_children":
+        return f"{format_number(row.uncovered_children_0_5)} barn 0–5 år bor {beyond}"
+    if name == "uncovered_share":
+        return f"{format_percent(row.uncovered_share)} av barnen 0–5 år bor {beyond}"
+    if name == "challenged_uncovered_children":
+        return (f"{format_number(row.challenged_uncovered_children_0_5)} barn i områden med socioekonomiska "
+                f"utmaningar (SCB:s områdestyp 1–2) bor {beyond}")
+    if name == "challenged_share":
+        if place == "området":
+            return "området har socioekonomiska utmaningar (SCB:s områdestyp 1–2)"
+        return f"{format_percent(row.challenged_share)} av barnen bor i områden med socioekonomiska utmaningar"
+    if name == "police_uncovered_children":
+        return f"{format_number(row.police_uncovered_children_0_5)} barn i Polisens utsatta områden bor {beyond}"
+    where = "i kommunen" if place == "kommunen" else f"inom {format_distance(radius_m)}"
+    return f"ingen familjecentral eller liknande verksamhet {where}"
 
 
-def _counted(count: int, singular: str, plural: str) -> str:
-    return f"{format_number(count)} {singular if count == 1 else plural}"
+def _explain(row, radius_m: float, place: str) -> str:
+    """The components that decided the rank (together at least two thirds of the points), then the rest."""
+    points = sorted(((getattr(row, f"{name}_points"), name) for name in COMPONENTS), reverse=True)
+    points = [(value, name) for value, name in points if value > 0.05]
+    if not points:
+        return f"Inget talar för {place}: alla barn 0–5 år bor inom {format_distance(radius_m)} från en familjecentral."
+    total, running, decisive = sum(value for value, _ in points), 0.0, []
+    for value, name in points:
+        decisive.append((value, name))
+        running += value
+        if running >= total * 2 / 3:
+            break
+    rest = points[len(decisive):]
 
+    def listed(items):
+        return "; ".join(f"{_component_text(name, row, radius_m, place)} ({format_number(value, 1)} p)"
+                         for value, name in items)
 
-def _units_text(count: int) -> str:
-    return "inga befintliga enheter" if count == 0 else _counted(count, "befintlig enhet", "befintliga enheter")
-
-
-def _explain_municipality(row, radius_m: float) -> str:
-    parts = [_uncovered_text(row.uncovered_children, radius_m)]
-    for count, singular, plural in (
-        (row.especially_vulnerable, "särskilt utsatt område", "särskilt utsatta områden"),
-        (row.risk, "riskområde", "riskområden"),
-        (row.vulnerable, "utsatt område", "utsatta områden"),
-        (row.area_type_1, f"område med {AREA_TYPE_NAMES[1]}", f"områden med {AREA_TYPE_NAMES[1]}"),
-        (row.area_type_2, f"område med {AREA_TYPE_NAMES[2]}", f"områden med {AREA_TYPE_NAMES[2]}"),
-    ):
-        if count:
-            parts.append(_counted(count, singular, plural))
-    parts.append(_units_text(row.existing_units))
-    return "; ".join(parts)
-
-
-def _explain_area(row, radius_m: float) -> str:
-    parts = [_uncovered_text(row.uncovered_children, radius_m)]
-    for flagged, text in (
-        (row.especially_vulnerable, "särskilt utsatt område"),
-        (row.risk, "riskområde"),
-        (row.vulnerable, "utsatt område"),
-        (row.area_type_1, f"område med {AREA_TYPE_NAMES[1]}"),
-        (row.area_type_2, f"område med {AREA_TYPE_NAMES[2]}"),
-    ):
-        if flagged:
-            parts.append(text)
-    parts.append(f"{_units_text(row.existing_units)} inom {format_distance(radius_m)}")
-    return "; ".join(parts)
+    text = f"Avgörande: {listed(decisive)}."
+    return text + (f" Därtill: {listed(rest)}." if rest else "")

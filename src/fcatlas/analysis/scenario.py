@@ -1,15 +1,17 @@
 """What-if coverage: "add a unit here / close this one" → the change in every coverage figure.
 
-:class:`CoverageScenario` precomputes, once, each demand area's nearest unit and distance
-(EPSG:3006 metres), a KD-tree of the units and integer group codes; a change is then answered
-with array arithmetic and ``np.bincount`` (well under a millisecond of numerics nationally). The
-figures are exactly those of :mod:`fcatlas.analysis.coverage` recomputed on the changed units.
+:class:`CoverageScenario` precomputes, once, each demand area's nearest unit and distance (EPSG:3006
+metres), the areas each unit is nearest to, and the baseline figures. A change then touches only the
+areas it can affect: those whose nearest unit closes, and those within reach of an added unit (the
+radius or the last distance band edge, whichever is larger — farther away neither coverage nor the
+distance band can change). The figures are exactly those of :mod:`fcatlas.analysis.coverage`
+recomputed on the changed units.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -18,51 +20,97 @@ from scipy.spatial import cKDTree
 
 from fcatlas.analysis.coverage import (
     DEFAULT_BAND_EDGES_M,
-    DEMAND_COLUMNS,
     GROUPINGS,
-    VULNERABILITY_CLASSES,
+    DemandIndex,
     band_labels,
+    demand_index,
     distance_band_index,
     metric_coordinates,
-    require_columns,
     select_units,
-    vulnerability_class,
 )
 
+GROUPS = ("national", *GROUPINGS)
 
-@dataclass(frozen=True)
+
 class ScenarioDelta:
     """Coverage before and after a change; each frame has ``*_before``, ``*_after``, ``*_change``.
 
-    ``national``, ``municipality``, ``region`` and ``vulnerability`` carry children 0–5 covered
-    within the radius and the covered share (0–1); ``distance_band`` carries children 0–5 and their
-    share per band of distance to the nearest unit. ``changed_areas`` counts demand areas whose
-    nearest-unit distance changed.
+    ``national``, ``municipality``, ``region`` and ``vulnerability`` carry children 0–5 covered within
+    the radius and the covered share (0–1); ``distance_band`` carries children 0–5 and their share per
+    band of distance to the nearest unit. ``changed_areas`` counts demand areas whose coverage or
+    distance band changed. Frames are built when first read.
     """
 
-    national: pd.DataFrame
-    municipality: pd.DataFrame
-    region: pd.DataFrame
-    vulnerability: pd.DataFrame
-    distance_band: pd.DataFrame
-    changed_areas: int
+    def __init__(self, scenario: CoverageScenario, covered_after: dict[str, np.ndarray],
+                 bands_after: np.ndarray, changed_areas: int):
+        self._scenario = scenario
+        self._covered_after = covered_after
+        self._bands_after = bands_after
+        self.changed_areas = changed_areas
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        scenario = self._scenario
+        return _before_after(scenario.index.group_labels[name], scenario.group_children[name],
+                             scenario.baseline_covered[name], self._covered_after[name])
+
+    @cached_property
+    def national(self) -> pd.DataFrame:
+        return self._frame("national")
+
+    @cached_property
+    def municipality(self) -> pd.DataFrame:
+        return self._frame("municipality")
+
+    @cached_property
+    def region(self) -> pd.DataFrame:
+        return self._frame("region")
+
+    @cached_property
+    def vulnerability(self) -> pd.DataFrame:
+        return self._frame("vulnerability")
+
+    def changed(self, name: str) -> pd.DataFrame:
+        """Only the rows of one figure whose covered children changed (cheap for 290 kommuner)."""
+        scenario = self._scenario
+        moved = np.flatnonzero(self._covered_after[name] != scenario.baseline_covered[name])
+        return _before_after(scenario.index.group_labels[name][moved], scenario.group_children[name][moved],
+                             scenario.baseline_covered[name][moved], self._covered_after[name][moved])
+
+    @cached_property
+    def distance_band(self) -> pd.DataFrame:
+        scenario = self._scenario
+        before, after = scenario.baseline_bands, self._bands_after
+        total = scenario.index.children.sum()
+        bands = pd.DataFrame(
+            {
+                "children_0_5_before": before,
+                "children_0_5_after": after,
+                "children_0_5_change": after - before,
+                "share_before": before / total if total > 0 else np.nan,
+                "share_after": after / total if total > 0 else np.nan,
+            },
+            index=scenario.band_labels,
+        )
+        bands["share_change"] = bands["share_after"] - bands["share_before"]
+        return bands
 
 
 class CoverageScenario:
     """Baseline coverage of ``demand`` by ``units`` within ``radius_m`` metres, ready for what-ifs.
 
+    ``demand`` is a frame or a prepared :class:`~fcatlas.analysis.coverage.DemandIndex`;
     ``classifications`` restricts which units count (as in :func:`coverage.area_coverage`).
     """
 
     def __init__(
         self,
-        demand: gpd.GeoDataFrame,
+        demand: gpd.GeoDataFrame | DemandIndex,
         units: gpd.GeoDataFrame,
         radius_m: float,
         classifications: Iterable[str] | None = None,
         band_edges_m: Sequence[float] = DEFAULT_BAND_EDGES_M,
     ) -> None:
-        require_columns(demand, DEMAND_COLUMNS, "demand")
+        self.index = demand_index(demand)
         units = select_units(units, classifications)
         if len(units) == 0:
             raise ValueError("a coverage scenario needs at least one unit to start from")
@@ -70,57 +118,32 @@ class CoverageScenario:
             raise ValueError("unit_id must be unique to close units by id")
         self.radius_m = float(radius_m)
         self.band_edges_m = tuple(band_edges_m)
-        self._demand_xy = metric_coordinates(demand, "demand")
-        self._children = demand["children_0_5"].to_numpy(dtype=float)
+        self.reach_m = max(self.radius_m, self.band_edges_m[-1])
         self._unit_tree = cKDTree(metric_coordinates(units, "units"))
         self._unit_position = {unit_id: position for position, unit_id in enumerate(units["unit_id"])}
-        self._nearest_distance, self._nearest_position = self._unit_tree.query(self._demand_xy)
+        self._nearest_distance, self._nearest_position = self._unit_tree.query(self.index.xy)
+        order = np.argsort(self._nearest_position, kind="stable")
+        starts = np.searchsorted(self._nearest_position[order], np.arange(len(units) + 1))
+        self._members = [order[starts[i]:starts[i + 1]] for i in range(len(units))]
 
-        group_values = {
-            "municipality": demand["municipality_code"].to_numpy(),
-            "region": demand["region_code"].to_numpy(),
-        }
-        self._group_codes: dict[str, np.ndarray] = {}
-        self._group_labels: dict[str, pd.Index] = {}
-        for name, values in group_values.items():
-            labels, codes = np.unique(values.astype(str), return_inverse=True)
-            self._group_codes[name] = codes
-            self._group_labels[name] = pd.Index(labels, name=GROUPINGS[name])
-        classes = pd.Categorical(vulnerability_class(demand), categories=VULNERABILITY_CLASSES)
-        self._group_codes["vulnerability"] = classes.codes.astype(np.intp)
-        self._group_labels["vulnerability"] = pd.Index(VULNERABILITY_CLASSES, name=GROUPINGS["vulnerability"])
-        self._group_codes["national"] = np.zeros(len(self._children), dtype=np.intp)
-        self._group_labels["national"] = pd.Index(["SE"], name="country")
-        self._group_children = {
-            name: np.bincount(codes, weights=self._children, minlength=len(self._group_labels[name]))
-            for name, codes in self._group_codes.items()
-        }
-        self._band_labels = pd.Index(band_labels(self.band_edges_m), name="distance_band")
-        self._baseline_covered = self._covered_children(self._nearest_distance)
-        self._baseline_bands = self._band_children(self._nearest_distance)
+        self.group_children = {name: self.index.totals(self.index.children, name) for name in GROUPS}
+        self.band_labels = pd.Index(band_labels(self.band_edges_m), name="distance_band")
+        self._covered = self._nearest_distance <= self.radius_m
+        self._band = distance_band_index(self._nearest_distance, self.band_edges_m)
+        covered_children = np.where(self._covered, self.index.children, 0.0)
+        self.baseline_covered = {name: self.index.totals(covered_children, name) for name in GROUPS}
+        self.baseline_bands = np.bincount(self._band, weights=self.index.children, minlength=len(self.band_labels))
 
     def nearest_distance_after(
         self, add: gpd.GeoSeries | gpd.GeoDataFrame | None = None, close: Iterable = ()
     ) -> np.ndarray:
-        """Each demand area's nearest-unit distance (m) once ``close`` (unit ids) shut and ``add`` open."""
-        distance = self._nearest_distance
-        closed = np.array([self._position_of(unit_id) for unit_id in close], dtype=np.intp)
-        if len(closed):
-            distance = distance.copy()
-            affected = np.flatnonzero(np.isin(self._nearest_position, closed))
-            if len(affected):
-                neighbours = min(len(closed) + 1, self._unit_tree.n)
-                candidate_distance, candidate_position = self._unit_tree.query(
-                    self._demand_xy[affected], k=[*range(1, neighbours + 1)]
-                )
-                candidate_distance = np.where(np.isin(candidate_position, closed), np.inf, candidate_distance)
-                distance[affected] = candidate_distance.min(axis=1)
+        """Every demand area's nearest-unit distance (m) once ``close`` (unit ids) shut and ``add`` open."""
+        distance = self._nearest_distance.copy()
+        affected, after = self._closing(self._closed_positions(close))
+        distance[affected] = after
         if add is not None and len(add):
-            added_xy = metric_coordinates(add, "added units")
-            to_added = np.hypot(
-                self._demand_xy[:, 0, None] - added_xy[None, :, 0], self._demand_xy[:, 1, None] - added_xy[None, :, 1]
-            ).min(axis=1)
-            distance = np.minimum(distance, to_added)
+            added = cKDTree(metric_coordinates(add, "added units"))
+            distance = np.minimum(distance, added.query(self.index.xy)[0])
         return distance
 
     def delta(self, add: gpd.GeoSeries | gpd.GeoDataFrame | None = None, close: Iterable = ()) -> ScenarioDelta:
@@ -128,52 +151,54 @@ class CoverageScenario:
 
         ``add`` is a GeoSeries or GeoDataFrame of points with a CRS; ``close`` holds unit ids.
         """
-        distance = self.nearest_distance_after(add, close)
-        covered = self._covered_children(distance)
-        frames = {
-            name: _before_after(
-                self._group_labels[name],
-                self._group_children[name],
-                self._baseline_covered[name],
-                covered[name],
-            )
-            for name in ("national", *GROUPINGS)
-        }
-        before_bands, after_bands = self._baseline_bands, self._band_children(distance)
-        total = self._children.sum()
-        bands = pd.DataFrame(
-            {
-                "children_0_5_before": before_bands,
-                "children_0_5_after": after_bands,
-                "children_0_5_change": after_bands - before_bands,
-                "share_before": before_bands / total if total > 0 else np.nan,
-                "share_after": after_bands / total if total > 0 else np.nan,
-            },
-            index=self._band_labels,
-        )
-        bands["share_change"] = bands["share_after"] - bands["share_before"]
-        return ScenarioDelta(
-            **frames,
-            distance_band=bands,
-            changed_areas=int(np.count_nonzero(distance != self._nearest_distance)),
-        )
+        affected, distance = self._closing(self._closed_positions(close))
+        if add is not None and len(add):
+            added_xy = metric_coordinates(add, "added units")
+            near = self.index.within(added_xy, self.reach_m)
+            near[affected] = True
+            candidates = np.flatnonzero(near)
+            current = self._nearest_distance[candidates].copy()
+            position_in = np.searchsorted(candidates, affected)
+            current[position_in] = distance
+            to_added = cKDTree(added_xy).query(self.index.xy[candidates])[0]
+            affected, distance = candidates, np.minimum(current, to_added)
+
+        covered = distance <= self.radius_m
+        band = distance_band_index(distance, self.band_edges_m)
+        moved = (covered != self._covered[affected]) | (band != self._band[affected])
+        affected, covered, band = affected[moved], covered[moved], band[moved]
+        children = self.index.children[affected]
+        gained = (covered.astype(float) - self._covered[affected]) * children
+        covered_after = {}
+        for name in GROUPS:
+            after = self.baseline_covered[name].copy()
+            np.add.at(after, self.index.group_codes[name][affected], gained)
+            covered_after[name] = after
+        bands_after = self.baseline_bands.copy()
+        np.add.at(bands_after, band, children)
+        np.subtract.at(bands_after, self._band[affected], children)
+        return ScenarioDelta(self, covered_after, bands_after, int(len(affected)))
+
+    def _closed_positions(self, close: Iterable) -> np.ndarray:
+        return np.array([self._position_of(unit_id) for unit_id in close], dtype=np.intp)
+
+    def _closing(self, closed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The areas whose nearest unit closes (sorted) and their distance to the nearest remaining unit."""
+        if len(closed) == 0:
+            return np.empty(0, dtype=np.intp), np.empty(0)
+        affected = np.sort(np.concatenate([self._members[position] for position in closed]))
+        if len(affected) == 0:
+            return affected, np.empty(0)
+        neighbours = min(len(closed) + 1, self._unit_tree.n)
+        distance, position = self._unit_tree.query(self.index.xy[affected], k=[*range(1, neighbours + 1)])
+        distance = np.where(np.isin(position, closed), np.inf, distance)
+        return affected, distance.min(axis=1)
 
     def _position_of(self, unit_id) -> int:
         try:
             return self._unit_position[unit_id]
         except KeyError:
             raise ValueError(f"unit {unit_id!r} is not among this scenario's units") from None
-
-    def _covered_children(self, distance: np.ndarray) -> dict[str, np.ndarray]:
-        covered = np.where(distance <= self.radius_m, self._children, 0.0)
-        return {
-            name: np.bincount(codes, weights=covered, minlength=len(self._group_labels[name]))
-            for name, codes in self._group_codes.items()
-        }
-
-    def _band_children(self, distance: np.ndarray) -> np.ndarray:
-        band = distance_band_index(distance, self.band_edges_m)
-        return np.bincount(band, weights=self._children, minlength=len(self._band_labels))
 
 
 def _before_after(labels: pd.Index, children: np.ndarray, before: np.ndarray, after: np.ndarray) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Choosing sites for new units: maximal covering (MCLP) and p-median, with existing units open.
 
 Distances are straight-line EPSG:3006 metres. Demand weight = children 0–5 × a multiplier per
-Police vulnerability category (:func:`demand_weights`). Each problem has two methods:
+Police vulnerability category × a multiplier per SCB area type (:func:`demand_weights`). Each problem has two methods:
 
 - ``"greedy"``: lazy greedy (CELF: a priority queue of marginal gains, re-evaluated only when
   stale) followed by 1-swap interchange until no swap improves the objective;
@@ -35,6 +35,8 @@ DEFAULT_VULNERABILITY_MULTIPLIERS: Mapping[str, float] = MappingProxyType(
     {"especially_vulnerable": 2.0, "risk": 1.5, "vulnerable": 1.25}
 )
 """Demand multiplier per Police category; areas not on the list weigh 1."""
+DEFAULT_AREA_TYPE_MULTIPLIERS: Mapping[int, float] = MappingProxyType({1: 2.0, 2: 1.5})
+"""Demand multiplier per SCB area type (1 stora, 2 socioekonomiska utmaningar); other types weigh 1."""
 
 Method = Literal["greedy", "highs"]
 
@@ -89,11 +91,17 @@ class _Pairs:
 
 
 def demand_weights(
-    demand: pd.DataFrame, vulnerability_multipliers: Mapping[str, float] = DEFAULT_VULNERABILITY_MULTIPLIERS
+    demand: pd.DataFrame,
+    vulnerability_multipliers: Mapping[str, float] = DEFAULT_VULNERABILITY_MULTIPLIERS,
+    area_type_multipliers: Mapping[int, float] = DEFAULT_AREA_TYPE_MULTIPLIERS,
 ) -> pd.Series:
-    """Children 0–5 × the multiplier of each area's Police category (1 when not listed)."""
+    """Children 0–5 × the multiplier of each area's Police category × that of its SCB area type (1 where
+    an area is not listed, or has another or no area type)."""
     require_columns(demand, ("children_0_5", "vulnerable_category"), "demand")
     multiplier = vulnerability_class(demand).map(lambda category: vulnerability_multipliers.get(category, 1.0))
+    if "area_type" in demand:
+        area_type = pd.to_numeric(demand["area_type"], errors="coerce")
+        multiplier = multiplier.astype(float) * area_type.map(lambda t: area_type_multipliers.get(t, 1.0)).fillna(1.0)
     return (demand["children_0_5"].astype(float) * multiplier.astype(float)).rename("weight")
 
 
@@ -435,3 +443,21 @@ def _demand_by_site(pairs: _Pairs, weight: np.ndarray, chosen, candidate_ids: np
     served = served.reindex(list(chosen), fill_value=0.0)
     served.index = pd.Index(candidate_ids[list(chosen)], name="site_id")
     return served.rename("weighted_demand")
+
+
+def small_area_candidates(demand: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One candidate site per small area (``small_area_code``): the area's demand point nearest to its
+    children-weighted centre, so every site is a place where people live. ``site_id`` is the area code."""
+    require_columns(demand, ("small_area_code", "children_0_5"), "demand")
+    xy = metric_coordinates(demand, "demand")
+    frame = pd.DataFrame({"code": demand["small_area_code"].to_numpy(), "x": xy[:, 0], "y": xy[:, 1],
+                          "w": demand["children_0_5"].to_numpy(dtype=float) + 1e-9})
+    frame["wx"], frame["wy"] = frame["w"] * frame["x"], frame["w"] * frame["y"]
+    sums = frame.groupby("code")[["w", "wx", "wy"]].transform("sum")
+    frame["distance"] = np.hypot(frame["x"] - sums["wx"] / sums["w"], frame["y"] - sums["wy"] / sums["w"])
+    chosen = frame.groupby("code")["distance"].idxmin().to_numpy()
+    sites = demand.iloc[chosen]
+    return gpd.GeoDataFrame(
+        {"site_id": sites["small_area_code"].to_numpy(), "municipality_code": sites["municipality_code"].to_numpy()},
+        geometry=sites.geometry.to_numpy(), crs=demand.crs,
+    )

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
 from pydantic import Field
@@ -16,6 +16,7 @@ from fcatlas.registry.models import ServiceType, Unit
 from fcatlas.registry.queries import filter_units, unit_feature
 
 from .planning import router as planning_router
+from .responses import geojson_response
 from .schemas import (
     Category,
     Classification,
@@ -46,10 +47,6 @@ api = NinjaAPI(
 api.add_router("/", planning_router)
 
 
-def _geojson(collection: dict) -> JsonResponse:
-    return JsonResponse(collection, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
-
-
 def _region_out(region: Region) -> dict:
     return {"code": region.code, "name": region.name, "short_name": region.short_name,
             "url": region.get_absolute_url()}
@@ -63,7 +60,7 @@ def list_regions(request):
 @api.get("/regions.geojson", response=FeatureCollection, tags=["reference"],
          summary="Region boundaries as GeoJSON")
 def regions_geojson(request):
-    return _geojson(queries.feature_collection(map(queries.region_feature, Region.objects.all())))
+    return geojson_response(request, queries.feature_collection(map(queries.region_feature, Region.objects.all())))
 
 
 @api.get("/regions/{code}", response={200: RegionOut, 404: Error}, tags=["reference"], summary="One region")
@@ -91,7 +88,7 @@ def list_municipalities(request, filters: Query[MunicipalityFilter]):
          summary="Kommun boundaries as GeoJSON")
 def municipalities_geojson(request, region: str | None = None):
     found = queries.municipalities(region=region)
-    return _geojson(queries.feature_collection(map(queries.municipality_feature, found)))
+    return geojson_response(request, queries.feature_collection(map(queries.municipality_feature, found)))
 
 
 @api.get("/municipalities/{code}", response={200: MunicipalityOut, 404: Error}, exclude_none=True,
@@ -120,7 +117,7 @@ def list_vulnerable_areas(request, filters: Query[VulnerableAreaFilter]):
          summary="The Police's vulnerable areas as GeoJSON (the 2025 list has names only: null geometry)")
 def vulnerable_areas_geojson(request, filters: Query[VulnerableAreaFilter]):
     areas = queries.vulnerable_areas(**filters.dict())
-    return _geojson(queries.feature_collection(map(queries.area_feature, areas)))
+    return geojson_response(request, queries.feature_collection(map(queries.area_feature, areas)))
 
 
 class UnitFilter(Schema):
@@ -157,7 +154,7 @@ def list_units(request, filters: Query[UnitFilter], page: Annotated[int, Field(g
 @api.get("/units.geojson", response=FeatureCollection, tags=["registry"],
          summary="Units as GeoJSON points, with the same filters")
 def units_geojson(request, filters: Query[UnitFilter]):
-    return _geojson(queries.feature_collection(map(unit_feature, filter_units(**filters.dict()))))
+    return geojson_response(request, queries.feature_collection(map(unit_feature, filter_units(**filters.dict()))))
 
 
 @api.get("/units/export", tags=["registry"], response={200: bytes, 422: Error},

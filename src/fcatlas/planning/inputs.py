@@ -1,7 +1,9 @@
 """The analysis inputs the web app and the command line share: the demand layer and the units.
 
-The demand layer lives in ``var/demand.gpkg``. Until real statistics are loaded (``fcatlas load-demand``)
-it is the *modelled* layer built from the shipped data (``fcatlas build-demand``, or on first use).
+The demand layer lives in ``var/demand.gpkg``: SCB's children 0–5 per RegSO 2025 built from the shipped
+files (``fcatlas build-demand``, or on first use), or newer statistics loaded with ``fcatlas load-demand``.
+It is held in SWEREF 99 TM (EPSG:3006), with a prepared :class:`~fcatlas.analysis.coverage.DemandIndex`
+per Police list year, so that no request reprojects or re-reads it.
 """
 
 from functools import lru_cache
@@ -10,8 +12,10 @@ from pathlib import Path
 import geopandas as gpd
 from django.conf import settings
 
-from fcatlas.analysis.coverage import METRIC_CRS as COMPUTE_CRS
-from fcatlas.analysis.demand import build_modelled_demand, read_demand, write_demand
+from fcatlas.analysis.coverage import METRIC_CRS, DemandIndex
+from fcatlas.analysis.demand import DemandLayer, build_shipped_demand, read_demand, with_police_year, write_demand
+from fcatlas.analysis.police import DEFAULT_LIST_YEAR, LIST_YEARS, check_list_year
+from fcatlas.formatting import format_number
 from fcatlas.registry.models import Status, Unit
 
 SERVING_STATUSES = (Status.ACTIVE, Status.TEMPORARILY_CLOSED)
@@ -21,23 +25,16 @@ def demand_path() -> Path:
     return Path(settings.VAR_DIR) / "demand.gpkg"
 
 
-def build_demand() -> gpd.GeoDataFrame:
-    """Build the modelled layer (WGS 84) from ``settings.DATA_DIR`` and make it the current demand layer."""
-    frame = build_modelled_demand(Path(settings.DATA_DIR))
-    write_demand(frame, demand_path())
-    return frame
+def build_demand() -> DemandLayer:
+    """Build the layer from SCB's files in ``settings.DATA_DIR`` and make it the current demand layer."""
+    layer = build_shipped_demand(Path(settings.DATA_DIR))
+    write_demand(layer, demand_path())
+    return layer
 
 
-def install_demand(frame: gpd.GeoDataFrame) -> None:
-    """Make ``frame`` (e.g. from real statistics) the current demand layer."""
-    write_demand(frame, demand_path())
-
-
-def current_demand() -> gpd.GeoDataFrame:
-    """The current demand layer, held in SWEREF 99 TM (EPSG:3006) so that no request reprojects it;
-    built from the shipped data when none exists yet. A layer replaced by another process (``fcatlas
-    load-demand`` while the server runs) is picked up at the next call."""
-    return _demand_at(str(demand_path()), demand_version())
+def install_demand(layer: DemandLayer) -> None:
+    """Make ``layer`` (e.g. from newer statistics) the current demand layer."""
+    write_demand(layer, demand_path())
 
 
 def demand_version() -> int:
@@ -47,13 +44,42 @@ def demand_version() -> int:
     return demand_path().stat().st_mtime_ns
 
 
+def current_layer() -> DemandLayer:
+    """The current layer (points and areas) in EPSG:3006. A layer replaced by another process (``fcatlas
+    load-demand`` while the server runs) is picked up at the next call."""
+    return _layer_at(str(demand_path()), demand_version())
+
+
+def current_demand(year: int = DEFAULT_LIST_YEAR) -> gpd.GeoDataFrame:
+    """The demand points, with ``vulnerable_category`` from the Police list of ``year``."""
+    return current_index(year).frame
+
+
+def current_index(year: int = DEFAULT_LIST_YEAR) -> DemandIndex:
+    return _index_at(str(demand_path()), demand_version(), check_list_year(year))
+
+
 @lru_cache(maxsize=1)
-def _demand_at(path: str, modified_ns: int) -> gpd.GeoDataFrame:
-    return read_demand(Path(path)).to_crs(COMPUTE_CRS)
+def _layer_at(path: str, modified_ns: int) -> DemandLayer:
+    return read_demand(Path(path)).to_crs(METRIC_CRS)
 
 
-def is_modelled(demand: gpd.GeoDataFrame) -> bool:
-    return bool(demand["modelled"].any())
+@lru_cache(maxsize=len(LIST_YEARS))
+def _index_at(path: str, modified_ns: int, year: int) -> DemandIndex:
+    return DemandIndex(with_police_year(_layer_at(path, modified_ns).points, year))
+
+
+def demand_source() -> dict:
+    """What the figures stand on, in Swedish, for every page, table and file that shows them."""
+    attrs = current_layer().attrs
+    return {
+        "label": attrs.get("label", "SCB"),
+        "text": attrs.get("source", ""),
+        "children_method": attrs.get("children_method", ""),
+        "placement": attrs.get("placement", ""),
+        "note": f"Källa: {attrs.get('source', 'SCB')}; {attrs.get('children_method', '')}. Barnen är placerade "
+                f"{attrs.get('placement', '')} ({format_number(attrs.get('points', 0))} punkter).",
+    }
 
 
 def serving_units(units=None):

@@ -13,24 +13,18 @@ from django.shortcuts import render
 from fcatlas.accounts.models import Role
 from fcatlas.accounts.permissions import can_edit_any, role_of
 from fcatlas.formatting import format_distance
-from fcatlas.planning.context import chosen_radius
+from fcatlas.analysis.police import LIST_YEARS
+from fcatlas.analysis.priority import COMPONENT_LABELS, COMPONENTS, PriorityWeights
+from fcatlas.planning.context import chosen_radius, chosen_year
 from fcatlas.reference.models import Municipality, Region
 from fcatlas.registry.models import Unit
 from fcatlas.registry.queries import filter_units
 
 from . import services
-from .inputs import SERVING_STATUSES, current_demand, is_modelled
+from .inputs import SERVING_STATUSES, demand_source
 
 FALLBACK_REGION = "01"
-WEIGHT_LABELS = {
-    "uncovered_child": "per barn 0–5 år som bor längre bort än radien från en familjecentral",
-    "especially_vulnerable_area": "per befolkningspunkt i ett särskilt utsatt område",
-    "risk_area": "per befolkningspunkt i ett riskområde",
-    "vulnerable_area": "per befolkningspunkt i ett utsatt område",
-    "area_type_1": "per befolkningspunkt i SCB:s områdestyp 1 (stora socioekonomiska utmaningar)",
-    "area_type_2": "per befolkningspunkt i SCB:s områdestyp 2 (socioekonomiska utmaningar)",
-    "no_existing_units": "en gång, om kommunen saknar familjecentral och familjecentralsliknande verksamhet",
-}
+MAX_PRIORITY_ROWS = 300
 
 
 def planner_required(view):
@@ -71,24 +65,24 @@ def _region(request, default: str | None) -> tuple[Region | None, str | None]:
     return found, None
 
 
-def _common(radius_m) -> dict:
+def _common(request) -> dict:
+    radius_m = chosen_radius(request)
     return {"regions": Region.objects.all(), "radius_choices": _radius_choices(), "radius": radius_m,
-            "radius_label": format_distance(radius_m), "today": date.today().isoformat(),
+            "radius_label": format_distance(radius_m), "year": chosen_year(request), "years": LIST_YEARS,
+            "today": date.today().isoformat(), "source": demand_source(),
             "any_synthetic": Unit.objects.filter(synthetic=True).exists()}
 
 
 @planner_required
 def scenario_page(request):
     region, region_error = _region(request, _home_region(request.user))
-    radius_m = chosen_radius(request)
     units = filter_units(region=region.code).order_by("municipality__name", "name")
     rows = [{"unit": unit, "closable": unit.latitude is not None and unit.status in SERVING_STATUSES
              and unit.classification in services.COUNTING_CLASSES} for unit in units]
     names = {"regions": dict(Region.objects.values_list("code", "name")),
              "municipalities": dict(Municipality.objects.values_list("code", "name"))}
-    return render(request, "planning/scenario.html", _common(radius_m) | {
-        "region": region, "region_error": region_error, "unit_rows": rows, "names": names,
-        "unit_count": len(rows), "modelled": is_modelled(current_demand()),
+    return render(request, "planning/scenario.html", _common(request) | {
+        "region": region, "region_error": region_error, "unit_rows": rows, "names": names, "unit_count": len(rows),
     })
 
 
@@ -96,7 +90,7 @@ def scenario_page(request):
 def proposal_page(request):
     submitted = "region" in request.GET
     region, error = _region(request, _home_region(request.user))
-    radius_m = chosen_radius(request)
+    common = _common(request)
     count_text = request.GET.get("antal", "3").strip()
     exact = request.GET.get("exakt") == "1"
     result = None
@@ -107,10 +101,11 @@ def proposal_page(request):
             error = f"Skriv antalet nya enheter som ett heltal mellan 1 och {services.MAX_NEW_SITES}, inte ”{count_text}”."
         else:
             try:
-                result = services.propose_sites(region=region.code, new_sites=count, radius_m=radius_m, exact=exact)
+                result = services.propose_sites(region=region.code, new_sites=count, radius_m=common["radius"],
+                                                exact=exact, year=common["year"])
             except services.PlanningError as planning_error:
                 error = str(planning_error)
-    return render(request, "planning/proposal.html", _common(radius_m) | {
+    return render(request, "planning/proposal.html", common | {
         "region": region, "count_text": count_text, "exact": exact, "result": result, "error": error,
         "max_new_sites": services.MAX_NEW_SITES,
         "scenario_query": "&".join(f"add={site['longitude']:.5f},{site['latitude']:.5f}"
@@ -118,16 +113,39 @@ def proposal_page(request):
     })
 
 
+def _weights(request) -> tuple[PriorityWeights, str | None]:
+    """The weights of ``?vikt_<component>=…`` (defaults for the others), or the defaults and a Swedish error."""
+    given = {}
+    for name in COMPONENTS:
+        text = request.GET.get(f"vikt_{name}", "").strip().replace(",", ".")
+        if not text:
+            continue
+        try:
+            given[name] = float(text)
+            PriorityWeights(**{name: given[name]})
+        except ValueError:
+            return PriorityWeights(), (f"Vikten för ”{COMPONENT_LABELS[name]}” ska vara ett tal från 0 och uppåt, "
+                                       f"inte ”{request.GET[f'vikt_{name}']}”.")
+    return PriorityWeights(**given), None
+
+
 def priority_page(request):
     region, error = _region(request, None)
-    radius_m = chosen_radius(request)
+    common = _common(request)
+    level = "area" if request.GET.get("niva") == "omrade" else "municipality"
+    weights, weight_error = _weights(request)
+    error = error or weight_error
     result = None
     try:
-        result = services.priority_list(radius_m=radius_m, region=region.code if region else None)
+        result = services.priority_list(radius_m=common["radius"], region=region.code if region else None,
+                                        year=common["year"], weights=weights, level=level)
     except services.PlanningError as planning_error:
         error = str(planning_error)
-    weights = [{"name": name, "points": points, "label": WEIGHT_LABELS.get(name, name)}
-               for name, points in (result["weights"].items() if result else [])]
-    return render(request, "planning/priority.html", _common(radius_m) | {
-        "region": region, "error": error, "result": result, "weights": weights,
+    shown = result["rows"][:MAX_PRIORITY_ROWS] if result else []
+    weight_rows = [{"name": name, "label": COMPONENT_LABELS[name], "points": getattr(weights, name),
+                    "default": getattr(PriorityWeights(), name)} for name in COMPONENTS]
+    return render(request, "planning/priority.html", common | {
+        "region": region, "error": error, "result": result, "rows": shown, "weights": weight_rows,
+        "level": level, "component_labels": COMPONENT_LABELS,
+        "row_count": len(result["rows"]) if result else 0,
     })

@@ -125,13 +125,24 @@ def _vulnerable_area_records(geo: Path) -> list[dict]:
             "category": _category(props["kategori"], f"{panel_file}, objekt {number}"),
             "panel_id": int(props["id"]), "geometry": feature["geometry"],
         })
-    list_2025 = "polisen_utsatta_omraden_2025.csv"
+    list_2025, polygons_2025 = "polisen_utsatta_omraden_2025.csv", "polisen_utsatta_omraden_2025.geojson"
+    shapes = {}
+    for number, feature in enumerate(read_features(geo / polygons_2025), start=1):
+        props = feature["properties"]
+        shapes[(props["NAMN"], _category(props["KATEGORI"], f"{polygons_2025}, objekt {number}"))] = feature["geometry"]
     for row_number, row in enumerate(read_csv(geo / list_2025), start=2):
+        category = _category(row["kategori"], f"{list_2025}, rad {row_number}")
+        geometry = shapes.pop((row["namn"], category), None)
+        if geometry is None:
+            raise ReferenceDataError(f"{list_2025}, rad {row_number}: {row['namn']!r} ({row['kategori']}) saknar "
+                                     f"polygon i {polygons_2025}")
         records.append({
-            "year": 2025, "name": row["namn"], "municipality_id": row["kommun_kod"],
-            "category": _category(row["kategori"], f"{list_2025}, rad {row_number}"),
-            "panel_id": None, "geometry": None,
+            "year": 2025, "name": row["namn"], "municipality_id": row["kommun_kod"], "category": category,
+            "panel_id": None, "geometry": geometry,
         })
+    if shapes:
+        name, _ = next(iter(shapes))
+        raise ReferenceDataError(f"{polygons_2025}: området {name!r} finns inte i {list_2025}")
     return records
 
 

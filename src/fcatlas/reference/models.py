@@ -6,6 +6,7 @@ schema runs on SQLite and PostgreSQL without spatial extensions; spatial work ha
 """
 
 from django.db import models
+from django.urls import reverse
 
 
 class Region(models.Model):
@@ -23,7 +24,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/region/{self.code}/"
+        return reverse("region-detail", args=[self.code])
 
 
 class Municipality(models.Model):
@@ -41,7 +42,7 @@ class Municipality(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/kommun/{self.code}/"
+        return reverse("municipality-detail", args=[self.code])
 
 
 class VulnerableArea(models.Model):

@@ -5,13 +5,16 @@ import json
 from rich.console import Console
 from rich.table import Table
 
+from fcatlas.analysis.police import DEFAULT_LIST_YEAR, LIST_YEARS
 from fcatlas.formatting import format_number, format_percent
-
-MODELLED_NOTE = "Modellerad befolkning: barn 0–5 år är uppskattade, inte SCB:s siffror per område (se data/SOURCES.md)."
-
 
 def add_json_flag(parser):
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def add_year_option(parser):
+    parser.add_argument("--year", type=int, default=DEFAULT_LIST_YEAR, choices=LIST_YEARS,
+                        help="the Police's list year for vulnerable areas (default %(default)s)")
 
 
 def emit(stdout, result: dict, render, *, as_json: bool) -> None:
@@ -19,9 +22,10 @@ def emit(stdout, result: dict, render, *, as_json: bool) -> None:
         stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         return
     console = Console(file=stdout, width=120)
-    if result.get("modelled"):
-        console.print(f"[bold]{MODELLED_NOTE}[/bold]")
     render(console, result)
+    source = result.get("source")
+    if source:
+        console.print(source["note"] if isinstance(source, dict) else source)
 
 
 def table(title: str, columns: list[str], rows: list[list], numeric: tuple[int, ...] | None = None) -> Table:
@@ -35,4 +39,4 @@ def table(title: str, columns: list[str], rows: list[list], numeric: tuple[int, 
     return output
 
 
-__all__ = ["add_json_flag", "emit", "table", "format_number", "format_percent"]
+__all__ = ["add_json_flag", "add_year_option", "emit", "table", "format_number", "format_percent"]

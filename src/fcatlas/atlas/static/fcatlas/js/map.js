@@ -100,6 +100,48 @@
     });
   }
 
+  var percentFormat = new Intl.NumberFormat("sv-SE", { style: "percent", maximumFractionDigits: 0 });
+  var wholeFormat = new Intl.NumberFormat("sv-SE", { maximumFractionDigits: 0 });
+
+  // SCB's small areas (RegSO), coloured by the share of children beyond the radius or by SCB's area type.
+  function showSmallAreas(map, element) {
+    var classes = JSON.parse(document.getElementById("coverage-classes").textContent);
+    var typeColours = {};
+    JSON.parse(document.getElementById("area-type-colours").textContent).forEach(function (pair) { typeColours[pair[0]] = pair[1]; });
+    var choice = document.querySelector("[data-small-area-choice]");
+    var legends = { uncovered: document.querySelector("[data-legend-uncovered]"),
+                    area_type: document.querySelector("[data-legend-area-type]") };
+    var mode = "uncovered";
+    function colour(p) {
+      if (mode === "area_type") { return typeColours[p.area_type] || "#f7f7f7"; }
+      if (p.share_uncovered === null || p.share_uncovered === undefined) { return "#f7f7f7"; }
+      return classes[Math.min(classes.length - 1, Math.floor(p.share_uncovered * classes.length))][1];
+    }
+    return getJSON(element.dataset.smallAreasUrl).then(function (collection) {
+      var layer = L.geoJSON(collection, {
+        style: function (feature) {
+          return { className: "small-area", color: "#636363", weight: 0.6, fillColor: colour(feature.properties), fillOpacity: 0.85 };
+        },
+        onEachFeature: function (feature, path) {
+          var p = feature.properties;
+          path.bindTooltip(p.name + ": " + wholeFormat.format(p.children) + " barn 0–5 år, " +
+            (p.share_uncovered === null ? "–" : percentFormat.format(p.share_uncovered)) + " långt bort" +
+            (p.area_type ? ", områdestyp " + p.area_type : ""), { sticky: true });
+        }
+      }).addTo(map);
+      if (choice) {
+        choice.addEventListener("change", function (event) {
+          mode = event.target.value;
+          layer.setStyle(function (feature) { return { fillColor: colour(feature.properties) }; });
+          Object.keys(legends).forEach(function (key) { if (legends[key]) { legends[key].hidden = key !== mode; } });
+          element.dataset.smallAreaColour = mode;
+        });
+      }
+      element.dataset.smallAreaCount = collection.features.length;
+      element.dataset.smallAreaColour = mode;
+    });
+  }
+
   function showDemand(map, element) {
     return getJSON(element.dataset.demandUrl).then(function (collection) {
       var largest = Math.max.apply(null, collection.features.map(function (f) { return f.properties.children_0_5; }).concat([1]));
@@ -108,31 +150,13 @@
         var latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
         L.circleMarker(latlng, {
           className: "demand-point " + (p.covered ? "demand-covered" : "demand-uncovered"),
-          radius: 3 + 12 * Math.sqrt(p.children_0_5 / largest),
-          color: "#54278f", weight: 1.5, fillColor: "#54278f", fillOpacity: p.covered ? 0 : 0.55, interactive: false
+          radius: 1.5 + 5 * Math.sqrt(p.children_0_5 / largest),
+          color: p.covered ? "#252525" : "#b30000", weight: 1, fillColor: p.covered ? "#ffffff" : "#b30000",
+          fillOpacity: p.covered ? 0.6 : 0.8, interactive: false
         }).addTo(map);
       });
       element.dataset.demandCount = collection.features.length;
     });
-  }
-
-  function renderAreaTable(table, features, year) {
-    var body = table.querySelector("tbody");
-    body.replaceChildren();
-    features.forEach(function (feature) {
-      var p = feature.properties;
-      var row = body.insertRow();
-      row.insertCell().textContent = p.name;
-      var link = document.createElement("a");
-      link.href = p.municipality_url;
-      link.textContent = p.municipality_name;
-      row.insertCell().append(link);
-      row.insertCell().textContent = p.category_label;
-    });
-    if (!features.length) { body.insertRow().insertCell().textContent = "Inga områden."; }
-    var caption = table.querySelector("caption");
-    caption.firstChild.textContent = "Polisens utsatta områden " + year + ": ";
-    table.querySelector("[data-area-count]").textContent = features.length;
   }
 
   function initMap(element) {
@@ -143,7 +167,6 @@
     var focus = element.dataset.focus;
     var areaLayer = L.layerGroup().addTo(map);
     var note = element.parentElement.querySelector("[data-map-note]");
-    var table = document.getElementById("area-table");
 
     var municipalities = getJSON(element.dataset.municipalitiesUrl).then(function (collection) {
       var layer = L.geoJSON(collection, {
@@ -152,7 +175,7 @@
           return {
             className: "kommun" + (focused ? " kommun-focus" : ""),
             color: focused ? "#08306b" : "#737373", weight: focused ? 2.5 : 0.7,
-            fillColor: focused ? "#deebf7" : "#f7f7f7", fillOpacity: 1
+            fillColor: focused ? "#deebf7" : "#f7f7f7", fillOpacity: 1, fill: !element.dataset.smallAreasUrl || !focused
           };
         },
         onEachFeature: function (feature, path) {
@@ -191,19 +214,15 @@
         if (note) {
           var missing = collection.features.length - drawn;
           note.hidden = missing === 0;
-          note.textContent = missing ? "Listan " + year + " finns bara som namn, utan gränser: områdena visas i tabellen men inte på kartan." : "";
+          note.textContent = missing ? missing + " av områdena saknar gräns och visas bara i tabellen." : "";
         }
-        if (table) { renderAreaTable(table, collection.features, year); }
         element.dataset.areaYear = year;
         element.dataset.areaCount = collection.features.length;
       });
     }
 
-    var select = document.querySelector("[data-map-year]");
-    if (select) {
-      select.addEventListener("change", function () { showAreas(select.value); });
-    }
     var loads = [municipalities];
+    if (element.dataset.smallAreasUrl) { loads.push(municipalities.then(function () { return showSmallAreas(map, element); })); }
     if (element.dataset.areasUrl) { loads.push(showAreas(element.dataset.areaYear)); }
     if (element.dataset.demandUrl) { loads.push(municipalities.then(function () { return showDemand(map, element); })); }
     if (element.dataset.unitsUrl) { loads.push(municipalities.then(function () { return showUnits(map, element); })); }

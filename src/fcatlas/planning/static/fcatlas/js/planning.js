@@ -246,6 +246,7 @@
       var params = new URLSearchParams();
       params.set("region", container.dataset.region);
       params.set("radie", radius());
+      params.set("ar", container.dataset.year);
       added.forEach(function (entry) { params.append("add", entry.lon.toFixed(5) + "," + entry.lat.toFixed(5)); });
       Object.keys(closed).forEach(function (id) { params.append("close", id); });
       history.replaceState(null, "", window.location.pathname + "?" + params.toString());
@@ -314,6 +315,7 @@
     function compute(message) {
       var params = new URLSearchParams();
       params.set("radius", radius());
+      params.set("year", container.dataset.year);
       added.forEach(function (entry) { params.append("add", entry.lon + "," + entry.lat); });
       Object.keys(closed).forEach(function (id) { params.append("close", id); });
       var mine = ++requestNumber;
@@ -345,8 +347,27 @@
       addUnit(event.latlng.lat, event.latlng.lng);
     });
 
+    // Where children live who are beyond the radius today: the planner sees where a new unit would help.
+    var demandLayer = L.layerGroup().addTo(map);
+    function showUncoveredChildren() {
+      var url = container.dataset.demandUrl + "&radius=" + radius();
+      return getJSON(url).then(function (collection) {
+        demandLayer.clearLayers();
+        var largest = Math.max.apply(null, collection.features.map(function (f) { return f.properties.children_0_5; }).concat([1]));
+        collection.features.forEach(function (feature) {
+          var c = feature.geometry.coordinates;
+          L.circleMarker([c[1], c[0]], {
+            className: "demand-point demand-uncovered", radius: 2 + 10 * Math.sqrt(feature.properties.children_0_5 / largest),
+            color: "#54278f", weight: 1, fillColor: "#54278f", fillOpacity: 0.45, interactive: false
+          }).addTo(demandLayer);
+        });
+        container.dataset.demandCount = collection.features.length;
+      });
+    }
+
     radiusSelect.addEventListener("change", function () {
       added.forEach(function (entry) { entry.circle.setRadius(radius()); });
+      showUncoveredChildren();
       changed("Radien är nu " + distance(radius()) + ".");
     });
 
@@ -381,6 +402,7 @@
 
     var initial = new URLSearchParams(window.location.search);
     base.ready
+      .then(function () { return showUncoveredChildren(); })
       .then(function () { return showUnits(map, container.dataset.unitsUrl, unitPopup); })
       .then(function (markers) {
         units = markers;
