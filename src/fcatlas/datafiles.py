@@ -1,8 +1,9 @@
-"""Reading the data files the system ships (``data/``): UTF-8 CSV and GeoJSON, with errors that name the file."""
+"""Reading the data files the system ships (``data/``): CSV through the one tabular reader, and GeoJSON."""
 
-import csv
 import json
 from pathlib import Path
+
+from fcatlas.tabular import TabularError, read_path
 
 
 class DataFileError(Exception):
@@ -10,12 +11,13 @@ class DataFileError(Exception):
 
 
 def read_csv(path: Path) -> list[dict]:
-    """The rows of a UTF-8 CSV file with a header row, every value as text (codes keep their leading zeros)."""
+    """The rows of a CSV file with a header row, every value as text (codes keep their leading zeros)."""
     try:
-        with Path(path).open(encoding="utf-8", newline="") as file:
-            return list(csv.DictReader(file))
-    except FileNotFoundError:
-        raise DataFileError(f"Filen saknas: {path}") from None
+        table = read_path(Path(path))
+    except TabularError as error:
+        raise DataFileError(f"{Path(path).name}: {error}") from None
+    return [{column: value if value is not None else "" for column, value in record.items()}
+            for _, record in table.records()]
 
 
 def read_features(path: Path) -> list[dict]:

@@ -36,6 +36,7 @@ DEBUG = os.environ.get("FCATLAS_DEBUG") == "1"
 ALLOWED_HOSTS = os.environ.get("FCATLAS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -100,9 +101,9 @@ TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
 
-LOGIN_URL = "/konto/logga-in/"
-LOGIN_REDIRECT_URL = "/enheter/"
-LOGOUT_REDIRECT_URL = "/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "my-units"
+LOGOUT_REDIRECT_URL = "start"
 
 STATIC_URL = "static/"
 # WhiteNoise serves straight from the apps' static folders: no collectstatic step to forget.

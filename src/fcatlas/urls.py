@@ -1,6 +1,10 @@
+from django.contrib import admin
 from django.urls import include, path
 
+from fcatlas.accounts.admin import site as admin_site
 from fcatlas.api.api import api
+
+admin.autodiscover()  # the apps' admin modules register their models on fcatlas's own admin site
 
 urlpatterns = [
     path("", include("fcatlas.atlas.urls")),
@@ -8,4 +12,5 @@ urlpatterns = [
     path("", include("fcatlas.accounts.urls")),
     path("", include("fcatlas.planning.urls")),
     path("api/v1/", api.urls),
+    path("admin/", admin_site.urls),
 ]

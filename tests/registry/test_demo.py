@@ -176,7 +176,7 @@ def test_load_demo_command_removes_only_stale_synthetic_demo_units():
     def unit(external_id, synthetic):
         record = {"external_id": external_id, "name": external_id, "municipality_id": "0180", "synthetic": synthetic,
                   "services": {"child_health": {"principal": "region"}}}
-        return save_unit(None, record, source="manual_edit").unit
+        return save_unit(None, record, source="synthetic_demo" if synthetic else "manual_edit").unit
 
     stale = unit("demo-9999", True)
     real_with_demo_id = unit("demo-9998", False)
@@ -189,3 +189,22 @@ def test_load_demo_command_removes_only_stale_synthetic_demo_units():
     assert not Unit.objects.filter(pk=stale.pk).exists()
     assert Unit.objects.filter(pk__in=[real_with_demo_id.pk, other_synthetic.pk]).count() == 2
     assert Unit.objects.filter(synthetic=True, external_id__startswith="demo-").count() == 246
+
+
+def test_load_demo_never_overwrites_a_demo_unit_a_person_has_edited_and_says_so():
+    from django.conf import settings
+
+    from fcatlas.registry.demo import load_demo
+
+    load_demo(settings.DATA_DIR)
+    unit = Unit.objects.get(external_id="demo-0001")
+    save_unit(unit, {"name": "Familjecentralen som Anna ändrade"}, source="manual_edit", expected_version=unit.version)
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    unit.refresh_from_db()
+    assert unit.name == "Familjecentralen som Anna ändrade" and unit.version == 2
+    text = " ".join(out.getvalue().split())
+    assert "Lämnade 1 demoenheter orörda, eftersom någon har ändrat dem sedan de skapades: Familjecentralen som Anna ändrade (demo-0001)." in text
+    assert Unit.objects.filter(external_id__startswith="demo-").count() == 246

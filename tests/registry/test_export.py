@@ -11,6 +11,7 @@ from fcatlas.registry.editing import save_unit, unit_record
 from fcatlas.registry.exporting import export_units
 from fcatlas.registry.importing import apply_import, plan_import
 from fcatlas.registry.models import Unit, UnitChange
+from fcatlas.registry.schedules import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +38,13 @@ def make_registry(*, synthetic: bool = False) -> list[Unit]:
             "staffing": {"midwife": 1.5, "child_health_nurse": 2.0},
             "has_cooperation_agreement": True, "has_steering_group": False, "has_coordinator": True,
             "coordinator_fte": 0.5, "budget": "shared", "has_state_or_project_funding": None,
-            "opening_hours": "Mån–fre 8–16; tor till 18", "assured_date": "2026-10-01",
+            "opening_hours": parse("mån–ons 8–16, tors 8–18, fre 8–16"), "drop_in_hours": parse("tis, tors 9–12"),
+            "phone": "023-12 34 56", "email": "solen@exempel.se", "website": "https://exempel.se/solen",
+            "languages": ["sv", "ar", "so"], "accessibility": "Entré i markplan, hiss.", "assured_date": "2026-10-01",
         }, source="manual_edit").unit,
         save_unit(None, {
             "name": "=HYPERLINK(\"http://evil.example\";\"Klicka\")", "municipality_id": "0114",
-            "opening_hours": "-stängt i juli", "street_address": "@Centrum 1", "locality": "+Väsby",
+            "accessibility": "-stängt i juli", "street_address": "@Centrum 1", "locality": "+Väsby",
             "services": {"child_health": {"principal": "region"}, "open_preschool": {"principal": "municipality"}},
             "synthetic": synthetic,
         }, source="synthetic_demo" if synthetic else "manual_edit").unit,
@@ -102,16 +105,29 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_is_defused():
     row = next(r for r in csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";")
                if "HYPERLINK" in r["namn"])
     assert row["namn"] == "'=HYPERLINK(\"http://evil.example\";\"Klicka\")"
-    assert (row["öppettider"], row["besöksadress"], row["postort"]) == ("'-stängt i juli", "'@Centrum 1", "'+Väsby")
+    assert (row["tillgänglighet"], row["besöksadress"], row["postort"]) == ("'-stängt i juli", "'@Centrum 1", "'+Väsby")
 
     content, _, _ = export_units(Unit.objects.all(), "xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
-    assert [c.value for c in cells] == ["'=HYPERLINK(\"http://evil.example\";\"Klicka\")"]
-    assert all(c.data_type == "s" for c in cells)
-    # ...and the importer gives back exactly the original text.
-    plan = plan_import(content, "enheter.xlsx")
-    assert plan.summary["unchanged"] == 3
+    # In XLSX the text is kept as typed, marked as text (Excel's quote prefix) so that it is shown, never run.
+    assert [c.value for c in cells] == ["=HYPERLINK(\"http://evil.example\";\"Klicka\")"]
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    # ...and the importer gives back exactly the original text from both.
+    assert plan_import(content, "enheter.xlsx").summary["unchanged"] == 3
+    assert plan_import(export_units(Unit.objects.all(), "csv")[0], "enheter.csv").summary["unchanged"] == 3
+
+
+def test_an_apostrophe_a_person_typed_in_xlsx_is_kept():
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["namn", "kommun", "tillgänglighet"])
+    workbook.active.append(["'=Solen", "Falun", "'+ramp"])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    row = plan_import(out.getvalue(), "enheter.xlsx").rows[0]
+
+    assert (row.record["name"], row.record["accessibility"]) == ("'=Solen", "'+ramp")
 
 
 def test_synthetic_units_are_marked_in_every_format():

@@ -1,4 +1,4 @@
-"""The HSDS 3 export validates against Open Referral's compiled schemas (copied into the package)."""
+"""The HSDS 3 export validates, table by table, against Open Referral's schemas (copied into the package)."""
 
 import json
 import uuid
@@ -7,21 +7,32 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
-from fcatlas.registry import exporting
 from fcatlas.registry.editing import save_unit
-from fcatlas.registry.exporting import export_units, hsds_package
+from fcatlas.registry.exporting import export_units
+from fcatlas.registry.exporting.hsds import TABLES, hsds_package
 from fcatlas.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA_DIR = Path(exporting.__file__).parent / "hsds_schema"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "src/fcatlas/registry/hsds_schema"
+
+
+@cache
+def registry_of_schemas() -> Registry:
+    """Every schema file under its own name, so that ``{"$ref": "phone.json"}`` resolves."""
+    resources = [(path.name, Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT202012))
+                 for path in SCHEMA_DIR.glob("*.json")]
+    return Registry().with_resources(resources)
 
 
 @cache
 def validator(name: str) -> jsonschema.Draft202012Validator:
     schema = json.loads((SCHEMA_DIR / f"{name}.json").read_text())
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    return jsonschema.Draft202012Validator(schema, registry=registry_of_schemas(),
+                                           format_checker=jsonschema.FormatChecker())
 
 
 def errors(name: str, instance: dict) -> list[str]:
@@ -52,13 +63,15 @@ def registry():
     return falun, malmo
 
 
-def test_every_organization_service_and_service_at_location_is_valid_hsds_3(registry):
+def table_problems(package: dict) -> list[tuple[str, str]]:
+    return [(table, problem) for table, kind in TABLES.items() for item in package[table]
+            for problem in errors(kind, item)]
+
+
+def test_every_table_of_the_package_is_valid_hsds_3(registry):
     package = json.loads(export_units(Unit.objects.all(), "hsds")[0])
     assert package["version"] == "3.0"
-    problems = [(kind, e) for kind, table in (("organization", "organizations"), ("service", "services"),
-                                              ("service_at_location", "service_at_locations"))
-                for item in package[table] for e in errors(kind, item)]
-    assert problems == []
+    assert table_problems(package) == []
     assert len(package["services"]) == len(package["service_at_locations"]) == 7
     assert len(package["locations"]) == 2
 
@@ -74,7 +87,7 @@ def test_the_validation_catches_what_hsds_forbids(registry):
 def test_principals_become_organizations_with_the_names_people_use(registry):
     package = hsds_package(Unit.objects.all())
     names = sorted(o["name"] for o in package["organizations"])
-    assert names == ["Falu kommun", "Hälsans Hus AB", "Malmö kommun", "Region Dalarna", "Region Skåne", "Rädda Barnen"]
+    assert names == ["Falu kommun", "Hälsans Hus AB", "Malmö stad", "Region Dalarna", "Region Skåne", "Rädda Barnen"]
     by_id = {o["id"]: o["name"] for o in package["organizations"]}
     bvc = next(s for s in package["services"] if s["name"] == "Barnhälsovård – Familjecentralen Solen")
     assert by_id[bvc["organization_id"]] == "Hälsans Hus AB"
@@ -115,3 +128,39 @@ def test_the_schemas_ship_with_their_licence_and_origin():
     readme = (SCHEMA_DIR / "README.md").read_text()
     assert "279fd2eb3552c349bf698c07c00cc25f5fc8249b" in readme
     assert "Creative Commons Attribution Share-Alike 4.0" in (SCHEMA_DIR / "LICENSE").read_text()
+
+
+def test_a_full_demo_export_is_valid_in_every_table_with_contact_details_and_schedules():
+    from django.conf import settings
+
+    from fcatlas.registry.demo import load_demo
+
+    load_demo(settings.DATA_DIR)
+    package = json.loads(export_units(Unit.objects.all(), "hsds")[0])
+
+    assert table_problems(package) == []
+    assert len(package["locations"]) == 246
+    with_phone = [loc for loc in package["locations"] if loc.get("phones")]
+    assert len(with_phone) > 150 and all(p["number"].startswith("070-174 06") for loc in with_phone for p in loc["phones"])
+    schedules = [s for loc in package["locations"] for s in loc["schedules"]]
+    assert {s["description"] for s in schedules} == {"Öppettider", "Drop-in (öppen förskola)"}
+    assert all(s["freq"] == "WEEKLY" and s["byday"] for s in schedules)
+    languages = {lang["code"] for loc in package["locations"] for lang in loc["languages"]}
+    assert {"sv", "ar", "so"} <= languages
+    organisations = {o["name"] for o in package["organizations"]}
+    assert {"Region Jönköpings län", "Region Sörmland", "Västra Götalandsregionen", "Göteborgs stad"} & organisations
+    assert not {name for name in organisations if name.endswith("s kommun") and name[:-8].endswith("s")}
+    assert package["synthetic"] is True and "Syntetisk demodata" in package["notice"]
+
+
+def test_the_official_names_are_the_curated_ones():
+    from fcatlas.reference.models import Municipality, Region
+    from fcatlas.reference.names import organisation_name
+
+    names = {code: organisation_name(Municipality.objects.get(code=code)) for code in ("0180", "1480", "1490", "2080", "1281", "2584", "0880", "0980", "1421")}
+    assert names == {"0180": "Stockholms stad", "1480": "Göteborgs stad", "1490": "Borås stad", "2080": "Falu kommun",
+                     "1281": "Lunds kommun", "2584": "Kiruna kommun", "0880": "Kalmar kommun", "0980": "Region Gotland",
+                     "1421": "Orust kommun"}
+    regions = {code: organisation_name(Region.objects.get(code=code)) for code in ("04", "06", "14", "23", "12")}
+    assert regions == {"04": "Region Sörmland", "06": "Region Jönköpings län", "14": "Västra Götalandsregionen",
+                       "23": "Region Jämtland Härjedalen", "12": "Region Skåne"}

@@ -6,9 +6,10 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from fcatlas.accounts.models import Membership, Role
-from fcatlas.registry.editing import save_unit
+from fcatlas.registry.editing import save_unit, unit_record
 from fcatlas.registry.importing import ImportRefused, apply_import, plan_import
 from fcatlas.registry.models import Unit, UnitChange
+from fcatlas.registry.schedules import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -199,15 +200,16 @@ FC-2;Månen;Mora;Kyrkogatan 1;79230;61,0048;14,5373;BVC; öppen förskola
 
 
 def test_a_changed_row_updates_the_unit_found_by_name_and_kommun_and_keeps_what_the_file_does_not_say():
-    unit = save_unit(None, {"name": "Solen", "municipality_id": "2080", "opening_hours": "Mån–fre 9–16",
+    hours = parse("mån–fre 9–16")
+    unit = save_unit(None, {"name": "Solen", "municipality_id": "2080", "opening_hours": hours,
                             "services": {"child_health": {"principal": "region"}}},
                      source="manual_edit").unit
-    plan = plan_import(csv_bytes("namn;kommun;status\nSolen;Falu kommun;nedlagd"), "e.csv")
+    plan = plan_import(csv_bytes("namn;kommun;status;stängde\nSolen;Falu kommun;nedlagd;2026-06-30"), "e.csv")
     row = only_row(plan)
-    assert (row.action, row.unit_pk, row.changed_fields) == ("update", unit.pk, ["status"])
+    assert (row.action, row.unit_pk, row.changed_fields) == ("update", unit.pk, ["status", "stängde"])
     assert apply_import(plan).updated == 1
     unit.refresh_from_db()
-    assert (unit.status, unit.opening_hours, unit.version) == ("closed", "Mån–fre 9–16", 2)
+    assert (unit.status, unit_record(unit)["opening_hours"], unit.version) == ("closed", hours, 2)
     assert unit.services.get().service_type == "child_health"
 
 

@@ -67,9 +67,10 @@ def test_a_stale_or_foreign_token_is_refused_clearly_and_nothing_is_written(clie
     login(client, Role.REGIONAL_COORDINATOR, region_id="20")  # another user, another session
     response = client.post(URL, {"step": "confirm", "token": token})
     assert response.status_code == 400
-    assert "Filen du kontrollerade finns inte längre kvar" in response.content.decode()
+    assert "Kontrollen gjordes av någon annan. Ingenting har sparats." in response.content.decode()
     response = client.post(URL, {"step": "confirm", "token": "../../secret_key"})
     assert response.status_code == 400
+    assert "Kontrollen känns inte igen." in response.content.decode()
     assert not Unit.objects.exists()
 
 

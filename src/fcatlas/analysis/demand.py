@@ -40,6 +40,7 @@ from fcatlas.analysis.small_areas import (
     SHIPPED_FILES,
     boundaries_from_statistics_file,
     read_regso_2025_boundaries,
+    read_text_table,
     regso_2025_area_types,
     regso_2025_statistics,
     small_area_table,
@@ -86,14 +87,10 @@ def read_localities(data_dir: Path) -> pd.DataFrame:
     frames = []
     for kind, (name, code) in LOCALITY_FILES.items():
         path = Path(data_dir) / name
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: file not found")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         columns = {code: "locality_id", "folkmangd": "population", "landareal_ha": "land_ha",
                    "x_sweref99tm": "x", "y_sweref99tm": "y"}
-        missing = [column for column in columns if column not in frame]
-        if missing:
-            raise ValueError(f"{path}: missing column(s) {missing}")
+        frame = read_text_table(path, list(columns))
+        lines = frame.attrs["lines"]
         frame = frame[list(columns)].rename(columns=columns)
         for column in ("population", "land_ha", "x", "y"):
             numbers = pd.to_numeric(frame[column], errors="coerce")
@@ -101,7 +98,7 @@ def read_localities(data_dir: Path) -> pd.DataFrame:
             if bad.any():
                 row = int(bad.to_numpy().argmax())
                 source = next(k for k, v in columns.items() if v == column)
-                raise ValueError(f"{path}: row {row + 2}, field {source!r}: {frame[column].iloc[row]!r} "
+                raise ValueError(f"{path}: row {lines[row]}, field {source!r}: {frame[column].iloc[row]!r} "
                                  "is not a positive number")
             frame[column] = numbers.astype(float)
         frames.append(frame.assign(kind=kind))

@@ -21,6 +21,7 @@ import shapely
 from fcatlas.analysis.placement import apportion
 from fcatlas.analysis.police import LIST_YEARS, most_severe, police_column
 from fcatlas.analysis.statistics import SHARE_OF_5_9_AGED_5, children_0_5, normalise_age, total_population
+from fcatlas.tabular import TabularError, read_path
 
 COMPUTE_CRS = "EPSG:3006"
 
@@ -50,16 +51,27 @@ CHILDREN_METHOD = "barn 0–5 år = 0–4 år + en femtedel av 5–9 år (SCB re
 # --------------------------------------------------------------------------- reading SCB's files
 
 
-def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
+def read_text_table(path: Path, required: list[str]) -> pd.DataFrame:
+    """A CSV file read by :mod:`fcatlas.tabular`, every value as text, with its lines in ``frame.attrs["lines"]``."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: file not found")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.columns = [column.strip() for column in frame.columns]
+    try:
+        table = read_path(path)
+    except TabularError as error:
+        raise ValueError(f"{path}: {error}") from None
+    records = table.records()
+    frame = pd.DataFrame([{column: "" if value is None else str(value) for column, value in record.items()}
+                          for _, record in records], columns=[column for column in table.columns if column], dtype=str)
     missing = [column for column in required if column not in frame.columns]
     if missing:
         raise ValueError(f"{path}: missing column(s) {missing}; the file has {list(frame.columns)}")
+    frame.attrs["lines"] = [line for line, _ in records]
     return frame
+
+
+def _line(frame: pd.DataFrame, position: int) -> int:
+    return frame.attrs["lines"][position]
 
 
 def _whole_numbers(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
@@ -67,7 +79,7 @@ def _whole_numbers(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
     bad = numbers.isna() | (numbers < 0) | (numbers % 1 != 0)
     if bad.any():
         row = int(bad.to_numpy().argmax())
-        raise ValueError(f"{path}: row {row + 2}, field {column!r}: {frame[column].iloc[row]!r} "
+        raise ValueError(f"{path}: row {_line(frame, row)}, field {column!r}: {frame[column].iloc[row]!r} "
                          "is not a whole number of people")
     return numbers.to_numpy(dtype=np.int64)
 
@@ -78,7 +90,7 @@ def read_age_bands(path: Path, code_column: str = "deso") -> pd.DataFrame:
 
     The bands must add up to ``total`` in every row."""
     path = Path(path)
-    frame = _read_csv(path, [code_column, "total"])
+    frame = read_text_table(path, [code_column, "total"])
     bands = {}
     for column in frame.columns:
         if column in (code_column, "total"):
@@ -95,9 +107,9 @@ def read_age_bands(path: Path, code_column: str = "deso") -> pd.DataFrame:
     mismatch = np.flatnonzero(sum(counts.values()) != total)
     if len(mismatch):
         row = int(mismatch[0])
-        raise ValueError(f"{path}: row {row + 2}: the age bands add up to {int(sum(c[row] for c in counts.values()))}, "
+        raise ValueError(f"{path}: row {_line(frame, row)}: the age bands add up to {int(sum(c[row] for c in counts.values()))}, "
                          f"field 'total' says {int(total[row])}")
-    _check_unique(frame[code_column], path, code_column)
+    _check_unique(frame[code_column], path, code_column, frame.attrs["lines"])
     return pd.DataFrame({
         "code": frame[code_column].to_numpy(),
         "population": total,
@@ -111,12 +123,12 @@ def read_foreign_background(path: Path, code_column: str = "deso") -> pd.DataFra
     """People with foreign background per area (columns ``deso``, ``foreign``, ``total``) → code,
     foreign_background, population."""
     path = Path(path)
-    frame = _read_csv(path, [code_column, "foreign", "total"])
-    _check_unique(frame[code_column], path, code_column)
+    frame = read_text_table(path, [code_column, "foreign", "total"])
+    _check_unique(frame[code_column], path, code_column, frame.attrs["lines"])
     foreign, total = _whole_numbers(frame, "foreign", path), _whole_numbers(frame, "total", path)
     above = np.flatnonzero(foreign > total)
     if len(above):
-        raise ValueError(f"{path}: row {int(above[0]) + 2}, field 'foreign': more than 'total'")
+        raise ValueError(f"{path}: row {_line(frame, int(above[0]))}, field 'foreign': more than 'total'")
     return pd.DataFrame({"code": frame[code_column].to_numpy(), "foreign_background": foreign, "population": total})
 
 
@@ -124,8 +136,8 @@ def read_code_key(path: Path, source: str, target: str) -> pd.Series:
     """A key file from one area code to another (e.g. ``DeSO_2018`` → ``RegSOkod_2020``) as a Series;
     an empty target means "no counterpart" (NaN)."""
     path = Path(path)
-    frame = _read_csv(path, [source, target])
-    _check_unique(frame[source], path, source)
+    frame = read_text_table(path, [source, target])
+    _check_unique(frame[source], path, source, frame.attrs["lines"])
     return pd.Series(frame[target].replace("", np.nan).to_numpy(), index=frame[source].to_numpy(), name=target)
 
 
@@ -133,22 +145,23 @@ def read_area_type_table(path: Path, code_column: str = "regso_kod_2020",
                          type_column: str = "omradestyp_2022") -> pd.Series:
     """SCB's socioeconomic area type (1–5) per RegSO from a two-column table → Series (Int64)."""
     path = Path(path)
-    frame = _read_csv(path, [code_column, type_column])
-    _check_unique(frame[code_column], path, code_column)
+    frame = read_text_table(path, [code_column, type_column])
+    _check_unique(frame[code_column], path, code_column, frame.attrs["lines"])
     types = pd.to_numeric(frame[type_column], errors="coerce")
     bad = ~types.isin([1, 2, 3, 4, 5]) & (frame[type_column] != "")
     if bad.any():
         row = int(bad.to_numpy().argmax())
-        raise ValueError(f"{path}: row {row + 2}, field {type_column!r}: {frame[type_column].iloc[row]!r} "
+        raise ValueError(f"{path}: row {_line(frame, row)}, field {type_column!r}: {frame[type_column].iloc[row]!r} "
                          "is not an area type 1–5")
     return pd.Series(pd.array(types, dtype="Int64"), index=frame[code_column].to_numpy(), name="area_type")
 
 
-def _check_unique(codes: pd.Series, path: Path, column: str) -> None:
+def _check_unique(codes: pd.Series, path: Path, column: str, lines: list[int] | None = None) -> None:
     repeated = codes.duplicated()
     if repeated.any():
         row = int(repeated.to_numpy().argmax())
-        raise ValueError(f"{path}: row {row + 2}, field {column!r}: code {codes.iloc[row]!r} appears twice")
+        line = lines[row] if lines else row + 2
+        raise ValueError(f"{path}: row {line}, field {column!r}: code {codes.iloc[row]!r} appears twice")
 
 
 # --------------------------------------------------------------------------- DeSO → RegSO 2025

@@ -16,7 +16,6 @@ file) and the field.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Mapping
@@ -25,6 +24,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+from fcatlas.tabular import TabularError, decode_text, read_path
 
 STORAGE_CRS = "EPSG:4326"
 
@@ -326,22 +327,24 @@ def _csv_sex(label: str, source: str, line: int) -> str:
 
 
 def read_pxweb_csv_long(path: str | Path) -> pd.DataFrame:
-    """A PxWeb CSV export → long frame with columns region, region_name, [age], [sex],
-    contents, year, value and line (the 1-based line in the file)."""
+    """A PxWeb CSV export → long frame with columns region, region_name, [age], [sex], contents, year, value
+    and line (the 1-based line in the file). Read through :mod:`fcatlas.tabular` (encoding, delimiter, caps)."""
     path = Path(path)
-    lines = _decode(path.read_bytes(), path).splitlines()
-    delimiter = _sniff_delimiter(lines, path)
-    rows = list(csv.reader(lines, delimiter=delimiter))
-    header_at = next((i for i, row in enumerate(rows) if sum(bool(cell.strip()) for cell in row) >= 2), None)
+    try:
+        table = read_path(path, header=False)
+    except TabularError as error:
+        raise StatisticsFormatError(f"{path}: {error}") from None
+    rows = [(row.line, row.values) for row in table.rows]
+    header_at = next((i for i, (_, row) in enumerate(rows) if sum(bool(str(c).strip()) for c in row) >= 2), None)
     if header_at is None:
         raise StatisticsFormatError(f"{path}: no header row with at least two fields")
-    header = [cell.strip() for cell in rows[header_at]]
-    dimensions, value_columns = _classify_header(header, path, header_at + 1)
+    header_line, header = rows[header_at][0], [str(cell).strip() for cell in rows[header_at][1]]
+    dimensions, value_columns = _classify_header(header, path, header_line)
 
     records = []
-    for i, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        if sum(bool(cell.strip()) for cell in row) <= 1:
-            continue  # blank lines, footnotes
+    for i, row in rows[header_at + 1:]:
+        if sum(bool(str(cell).strip()) for cell in row) <= 1:
+            continue  # footnotes
         if len(row) != len(header):
             raise StatisticsFormatError(f"{path}: row {i} has {len(row)} fields, the header has {len(header)}")
         base = {name: row[position].strip() for position, name in dimensions.items()}
@@ -350,34 +353,14 @@ def read_pxweb_csv_long(path: str | Path) -> pd.DataFrame:
         except ValueError as error:
             raise StatisticsFormatError(f"{path}: row {i}, field 'region': {error}") from None
         for position, (contents, year) in value_columns.items():
-            record = dict(base, line=i, value=_number(row[position], delimiter, path, i, header[position]))
+            record = dict(base, line=i, value=_number(row[position], table.delimiter, path, i, header[position]))
             record.setdefault("contents", contents)
             if year is not None:
                 record["year"] = year
             records.append(record)
     if not records:
-        raise StatisticsFormatError(f"{path}: no data rows below the header on row {header_at + 1}")
+        raise StatisticsFormatError(f"{path}: no data rows below the header on row {header_line}")
     return pd.DataFrame.from_records(records)
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def _sniff_delimiter(lines: list[str], path: Path) -> str:
-    sample = [line for line in lines[:20] if line.strip()]
-    counts = {sep: max((line.count(sep) for line in sample), default=0) for sep in (";", "\t", ",")}
-    delimiter = max(counts, key=counts.get)
-    if counts[delimiter] == 0:
-        raise StatisticsFormatError(f"{path}: no ';', ',' or tab separator in the first lines")
-    return delimiter
 
 
 def _classify_header(
@@ -433,7 +416,11 @@ def read_population(path: str | Path, *, contents: str | None = None) -> pd.Data
 
 def _read_json(path: Path) -> Mapping:
     try:
-        return json.loads(_decode(path.read_bytes(), path))
+        return json.loads(decode_text(path.read_bytes(), str(path))[0])
+    except TabularError as error:
+        raise StatisticsFormatError(f"{path}: {error}") from None
+    except RecursionError:
+        raise StatisticsFormatError(f"{path}: nested too deeply to be a JSON-stat2 document") from None
     except json.JSONDecodeError as error:
         raise StatisticsFormatError(f"{path}: row {error.lineno}: not valid JSON ({error.msg})") from None
 

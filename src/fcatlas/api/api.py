@@ -9,7 +9,7 @@ from pydantic import Field
 
 from fcatlas.reference import queries
 from fcatlas.reference.models import Region
-from fcatlas.registry.editing import unit_record
+from fcatlas.registry.editing import PREFETCH, unit_record
 from fcatlas.registry.exporting import FORMATS as EXPORT_FORMATS
 from fcatlas.registry.exporting import export_units
 from fcatlas.registry.models import ServiceType, Unit
@@ -143,8 +143,7 @@ def _unit_out(unit: Unit) -> dict:
 @api.get("/units", response=UnitPage, tags=["registry"],
          summary="Units (family centres and similar services), filtered, 100 a page")
 def list_units(request, filters: Query[UnitFilter], page: Annotated[int, Field(ge=1)] = 1):
-    units = filter_units(**filters.dict()).order_by("municipality_id", "name", "pk").prefetch_related(
-        "services", "working_methods", "staffing")
+    units = filter_units(**filters.dict()).order_by("municipality_id", "name", "pk").prefetch_related(*PREFETCH)
     count = units.count()
     start = (page - 1) * UNITS_PER_PAGE
     return {"count": count, "page": page, "page_size": UNITS_PER_PAGE,
@@ -160,7 +159,7 @@ def units_geojson(request, filters: Query[UnitFilter]):
 @api.get("/units/export", tags=["registry"], response={200: bytes, 422: Error},
          summary="Download units as csv, xlsx, geojson, gpkg (GeoPackage) or hsds (HSDS 3 JSON data package)",
          openapi_extra={"responses": {200: {"description": "The file", "content": {
-             content_type: {} for content_type, _ in EXPORT_FORMATS.values()}}}})
+             chosen.content_type: {} for chosen in EXPORT_FORMATS.values()}}}})
 def export_units_file(request, filters: Query[UnitFilter], format: ExportFormat = "csv"):
     content, content_type, filename = export_units(filter_units(**filters.dict()), format)
     response = HttpResponse(content, content_type=content_type)

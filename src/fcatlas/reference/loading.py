@@ -13,6 +13,7 @@ from django.db import models, transaction
 
 from fcatlas.datafiles import DataFileError, read_csv, read_features
 
+from . import geometry
 from .models import Municipality, Postcode, Region, VulnerableArea
 
 CATEGORY_BY_POLICE_NAME = {
@@ -57,6 +58,8 @@ def load_reference(data_dir: Path, on_done: Callable[[SyncResult], None] = lambd
         for label, model, key_fields, records in steps:
             results.append(_sync(label, model, key_fields, records()))
             on_done(results[-1])
+    if any(result.changed for result in results):
+        transaction.on_commit(geometry.forget)
     return results
 
 

@@ -19,6 +19,7 @@ QUESTIONS = {
     "finansiering": lambda r: r["has_state_or_project_funding"] is not None,
     "bemanning": lambda r: bool(r["staffing"]),
     "öppettider": lambda r: bool(r["opening_hours"]),
+    "kontakt": lambda r: bool(r["phone"] or r["email"]),
     "säkerställd": lambda r: r["assured_date"] is not None,
 }
 

@@ -36,6 +36,7 @@ from pyproj import Transformer
 
 from fcatlas.datafiles import DataFileError, read_csv, read_features
 
+from . import schedules
 from .working_methods import INITIAL_WORKING_METHODS
 
 DEFAULT_SEED = 2023
@@ -64,10 +65,6 @@ _EXTRA_UNITS_EXPONENT = 1.2  # extra units go to kommuner with probability risin
 _TO_SWEREF = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
 _TO_WGS84 = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
 
-REGION_ORGANISATION = {
-    "01": "Region Stockholm", "04": "Region Sörmland", "06": "Region Jönköpings län", "08": "Region Kalmar län",
-    "14": "Västra Götalandsregionen", "18": "Region Örebro län", "23": "Region Jämtland Härjedalen",
-}
 PRIVATE_PROVIDERS = ("Exempelvården AB", "Exempelhälsan AB", "Familjehälsan Exempel AB", "Vårdcentralen Exempel AB")
 NON_PROFIT_PROVIDERS = ("Exempelföreningen för familjestöd", "Stiftelsen Exempelhjälpen", "Exempelkyrkans familjearbete")
 PRIVATE_CONTRACTORS = ("Exempelpedagogerna AB", "Exempelomsorg AB")
@@ -80,6 +77,13 @@ OPENING_HOURS = (
     "mån–fre 9.00–15.00", "mån, tis, tors 9.00–16.00, ons 9.00–18.00, fre 9.00–13.00",
     "mån–fre 8.00–17.00", "tis–fre 9.00–15.30", "mån–tors 8.30–16.00, fre 8.30–12.00",
 )
+DROP_IN_HOURS = ("mån, ons, fre 9.00–12.00", "tis, tors 9.30–12.00", "mån–fre 9.00–12.00", "tis 13.00–16.00, tors 9.00–12.00")
+ACCESSIBILITY = ("Entré i markplan utan trappsteg, hiss, tillgänglig toalett och parkering för rörelsehindrade.",
+                 "Ramp vid entrén, dörröppnare och tillgänglig toalett.",
+                 "Entré i markplan; toaletten är inte anpassad för rullstol.",
+                 "Hiss till andra våningen; barnvagnsparkering i entrén.")
+LANGUAGE_CHOICES = ("ar", "so", "fa", "prs", "ti", "en", "ku", "pl", "uk", "bs", "fi", "es")
+"""Languages staff may speak besides Swedish (invented, more of them near vulnerable areas)."""
 # Working methods: (code, weight in general, weight near vulnerable areas).
 _METHOD_WEIGHTS = {
     "parenting_support": (3, 3), "parenting_programme_abc": (2, 2), "parenting_programme_cop": (1, 1),
@@ -102,7 +106,7 @@ class DemoDataError(DataFileError):
 class _Kommun:
     code: str
     name: str
-    organisation: str  # "Stockholms kommun"
+    organisation: str  # "Stockholms stad", from organisationsnamn.csv
     region: str
     population: int
     polygon: shapely.Geometry  # EPSG:3006
@@ -142,15 +146,15 @@ def _load_inputs(data_dir: Path) -> _Inputs:
     geo, pop = data_dir / "geo", data_dir / "pop"
     population = {r["kommun_kod"]: int(r["folkmangd_2023_12_31"])
                   for r in read_csv(pop / "kommun_befolkning_2020_2024.csv")}
-    organisation = {r["municipality_code"]: r["municipality_name"] for r in read_csv(geo / "kommun_koder.csv")}
+    names = {(r["typ"], r["kod"]): r["organisation"] for r in read_csv(geo / "organisationsnamn.csv")}
     kommuner = {}
     for f in read_features(geo / "kommuner.geojson"):
         p = f["properties"]
         code = p["kommun_kod"]
         if code not in population:
             raise DemoDataError(f"kommun_befolkning_2020_2024.csv: kommun {code} saknas")
-        kommuner[code] = _Kommun(code, p["kommun_namn"], organisation.get(code, p["kommun_namn"] + " kommun"),
-                                 p["lan_kod"], population[code], _to_sweref(f["geometry"]))
+        kommuner[code] = _Kommun(code, p["kommun_namn"], names[("kommun", code)], p["lan_kod"], population[code],
+                                 _to_sweref(f["geometry"]))
     seen = set()
     for row in read_csv(pop / "tatorter_2020.csv"):
         if row["tatort_kod"] in seen or row["kommun_kod"] not in kommuner:
@@ -171,10 +175,7 @@ def _load_inputs(data_dir: Path) -> _Inputs:
         postcodes[row["municipality_code"]].append((row["postal_code"], row["locality"]))
     for codes in postcodes.values():
         codes.sort()
-    region_names = {}
-    for row in read_csv(geo / "lan_koder.csv"):
-        region_names[row["county_code"]] = REGION_ORGANISATION.get(
-            row["county_code"], "Region " + row["county_name_short"])
+    region_names = {code: name for (kind, code), name in names.items() if kind == "region"}
     return _Inputs(kommuner, areas, dict(postcodes), region_names)
 
 
@@ -485,6 +486,21 @@ def _demo_records(data_dir: str, seed: int) -> tuple[dict, ...]:
     return tuple(records)
 
 
+def _slug(place: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", place.casefold().translate(str.maketrans("åäöé", "aaoe"))).strip("-")
+
+
+def _phone(rng: np.random.Generator) -> str:
+    """One of the numbers PTS (Post- och telestyrelsen) reserves for fiction, 070-174 06 05 – 070-174 06 99:
+    nobody is ever called."""
+    return f"070-174 06 {int(rng.integers(5, 100)):02d}"
+
+
+def _languages(near: bool, newly_arrived: bool, rng: np.random.Generator) -> list[str]:
+    extra = int(rng.integers(2, 5)) if near or newly_arrived else int(rng.integers(0, 3))
+    return sorted({"sv", *rng.choice(LANGUAGE_CHOICES, size=extra, replace=False).tolist()})
+
+
 def _name(place: str, used: set[str], rng: np.random.Generator) -> str:
     """"Familjecentralen Rosengård" for the first unit at a place, "Familjecentralen Humlan, Rosengård" after."""
     prefix = _pick(rng, {"Familjecentralen": 80, "Familjens hus": 12, "Familjecentral": 8})
@@ -565,7 +581,14 @@ def _record(inputs: _Inputs, kommun: _Kommun, place: str, near: bool, classifica
         "coordinator_fte": coordinator_fte,
         "budget": _pick(rng, {"separate": 70, "shared": 18, "": 12}),
         "has_state_or_project_funding": _maybe(rng, 18, 67, 15),
-        "opening_hours": "" if rng.random() < 0.07 else str(rng.choice(OPENING_HOURS)),
+        "opening_hours": [] if rng.random() < 0.07 else schedules.parse(str(rng.choice(OPENING_HOURS))),
+        "drop_in_hours": (schedules.parse(str(rng.choice(DROP_IN_HOURS)))
+                          if "open_preschool" in services and rng.random() < 0.8 else []),
+        "phone": _phone(rng) if rng.random() < 0.9 else "",
+        "email": f"{_slug(place)}.familjecentral@exempel.se" if rng.random() < 0.8 else "",
+        "website": f"https://exempel.se/familjecentral/{_slug(place)}" if rng.random() < 0.6 else "",
+        "languages": _languages(near, newly_arrived, rng),
+        "accessibility": "" if rng.random() < 0.3 else str(rng.choice(ACCESSIBILITY)),
         "source": SOURCE,
         "source_detail": SOURCE_DETAIL.format(seed=seed),
         "synthetic": True,
@@ -599,6 +622,8 @@ class DemoSummary:
     updated: int
     unchanged: int
     removed: int
+    skipped: list[str]
+    """Demo units a person has edited since they were generated: left as the person left them."""
     units: int
     municipalities: int
     regions: int
@@ -610,32 +635,51 @@ class DemoSummary:
         return self.near_vulnerable / self.units if self.units else 0.0
 
 
+def _edited_by_people(units) -> set[int]:
+    """The demo units whose newest change came from anything but the demo generator (a person, an import)."""
+    from .models import UnitChange
+
+    newest: dict[int, str] = {}
+    for number, source in UnitChange.objects.filter(unit__in=list(units)).order_by("unit_number", "version") \
+            .values_list("unit_number", "source"):
+        newest[number] = source
+    return {number for number, source in newest.items() if source != SOURCE}
+
+
 def load_demo(data_dir: Path, seed: int = DEFAULT_SEED,
               on_progress: Callable[[int, int], None] = lambda done, total: None) -> DemoSummary:
     """Synchronise the demo units (synthetic, external id ``demo-NNNN``) with ``demo_records(data_dir, seed)``.
 
     One transaction: new units are created, changed ones updated (a new version and history row), identical ones
-    left alone, and demo units no longer generated removed. Only units that are synthetic *and* have a ``demo-``
-    external id are touched. ``on_progress(done, total)`` is called after each unit.
+    left alone, and demo units no longer generated removed (their history kept). Only units that are synthetic
+    *and* have a ``demo-`` external id are touched, and never one that a person has edited since it was generated
+    (those are listed in ``skipped``). ``on_progress(done, total)`` is called after each unit.
     """
     from django.db import transaction
 
-    from .editing import save_unit
+    from .editing import remove_unit, save_unit
     from .models import Unit
 
     records = demo_records(data_dir, seed)
     wanted = {r["external_id"] for r in records}
     total = len(records) + 1
     created = updated = unchanged = 0
+    skipped: list[str] = []
     with transaction.atomic():
         existing = {u.external_id: u for u in Unit.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX)}
         real = sorted(eid for eid, u in existing.items() if not u.synthetic and eid in wanted)
         if real:
             raise DemoDataError(f"Enheter som inte är syntetiska har demo-id: {', '.join(real[:5])}. "
                                 "Byt deras externa id innan demodata läses in.")
+        edited = _edited_by_people(existing.values())
         for done, record in enumerate(records, start=1):
-            result = save_unit(existing.get(record["external_id"]), record, source=SOURCE,
-                               source_detail=record["source_detail"])
+            unit = existing.get(record["external_id"])
+            if unit is not None and unit.pk in edited:
+                skipped.append(f"{unit.name} ({unit.external_id})")
+                on_progress(done, total)
+                continue
+            result = save_unit(unit, record, source=SOURCE, source_detail=record["source_detail"],
+                               expected_version=unit.version if unit else None)
             if result.created:
                 created += 1
             elif result.changed:
@@ -643,15 +687,19 @@ def load_demo(data_dir: Path, seed: int = DEFAULT_SEED,
             else:
                 unchanged += 1
             on_progress(done, total)
-        stale = [u.pk for eid, u in existing.items() if u.synthetic and eid not in wanted]
-        removed = Unit.objects.filter(pk__in=stale).delete()[1].get(Unit._meta.label, 0) if stale else 0
+        stale = [u for eid, u in existing.items() if u.synthetic and eid not in wanted and u.pk not in edited]
+        for unit in stale:
+            remove_unit(unit, source=SOURCE, source_detail=f"Ingår inte i demodata med frö {seed}",
+                        expected_version=unit.version)
+        removed = len(stale)
         on_progress(total, total)
         classifications = Counter(Unit.objects.filter(synthetic=True, external_id__in=wanted)
                                   .values_list("classification", flat=True))
 
     near = int(np.sum(distances_to_vulnerable_areas(records, data_dir) <= NEAR_DISTANCE_M))
     return DemoSummary(
-        seed=seed, created=created, updated=updated, unchanged=unchanged, removed=removed, units=len(records),
+        seed=seed, created=created, updated=updated, unchanged=unchanged, removed=removed, skipped=skipped,
+        units=len(records),
         municipalities=len({r["municipality_id"] for r in records}),
         regions=len({r["municipality_id"][:2] for r in records}),
         near_vulnerable=near,

@@ -1,19 +1,22 @@
-"""The unit edit form: the unit's fields plus one row per kind of service, methods and staffing."""
+"""The unit edit form: the unit's fields plus one row per kind of service, methods, staffing and opening hours.
+
+The form only turns what a person typed into a unit record; whether the record is acceptable is decided by
+``rules`` (through ``editing.check``), so the form shows the same messages as the importer and ``save_unit``.
+"""
 
 from django import forms
 
-from pyproj import Transformer
-
-from fcatlas.formatting import format_distance
+from fcatlas.geo import to_wgs84
 from fcatlas.reference.models import Municipality
 
-from .editing import SCALAR_FIELDS
-from .importing import MAX_DISTANCE_OUTSIDE_KOMMUN_M, Geography
+from . import schedules
+from .editing import SCALAR_FIELDS, check
 from .models import DEFAULT_PRINCIPAL, OperatingForm, Principal, Profession, ServiceType, Unit, WorkingMethod
+from .vocabulary import LANGUAGES
 
 NOT_EDITED_HERE = {"external_id", "source", "source_detail", "synthetic", "municipality_id"}
-WGS84_FROM_SWEREF = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
 YES_NO_UNKNOWN = [("", "Vet inte"), ("true", "Ja"), ("false", "Nej")]
+SCHEDULE_FIELDS = ("opening_hours", "drop_in_hours")
 
 
 def _nullable_boolean(label: str) -> forms.TypedChoiceField:
@@ -23,7 +26,9 @@ def _nullable_boolean(label: str) -> forms.TypedChoiceField:
 
 FIELDSETS = {
     "Enheten": ("name", "status", "opened_on", "closed_on", "street_address", "postcode", "locality", "municipality",
-                "latitude", "longitude", "sweref_north", "sweref_east", "opening_hours", "assured_date"),
+                "latitude", "longitude", "sweref_north", "sweref_east", "assured_date"),
+    "Så når familjerna enheten": ("phone", "email", "website", "opening_hours", "drop_in_hours", "languages",
+                                  "accessibility"),
     "Målgrupper": ("serves_expectant_parents", "serves_parents", "children_age_from", "children_age_to",
                    "serves_other_adults", "serves_newly_arrived"),
     "Organisation och finansiering": ("has_cooperation_agreement", "has_steering_group", "has_coordinator",
@@ -32,33 +37,62 @@ FIELDSETS = {
 """The form's plain fields in the groups (fieldsets) the page shows them in."""
 
 
+def form_field(problem_field: str) -> str | None:
+    """The form field a rules problem belongs to (None: the form as a whole)."""
+    parts = problem_field.split(".")
+    if parts[0] == "services" and len(parts) == 3:
+        return f"service_{parts[1]}_{parts[2]}"
+    if parts[0] == "services" and len(parts) == 2:
+        return f"service_{parts[1]}"
+    if parts[0] == "staffing" and len(parts) == 2:
+        return f"staffing_{parts[1]}"
+    if problem_field == "municipality_id":
+        return "municipality"
+    return problem_field
+
+
 class UnitForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     municipality = forms.ModelChoiceField(Municipality.objects.all(), label="Kommun")
     working_methods = forms.ModelMultipleChoiceField(
         WorkingMethod.objects.filter(active=True), required=False, label="Arbetssätt",
         widget=forms.CheckboxSelectMultiple, to_field_name="code")
+    languages = forms.MultipleChoiceField(choices=sorted(LANGUAGES.items(), key=lambda item: item[1]), required=False,
+                                          label="Språk som personalen talar med familjerna",
+                                          widget=forms.CheckboxSelectMultiple)
+    opening_hours = forms.CharField(label="Öppettider", required=False, max_length=300,
+                                    help_text="Till exempel: mån–fre 8.30–16.30, ons 9–18")
+    drop_in_hours = forms.CharField(label="Drop-in-tider (öppen förskola)", required=False, max_length=300,
+                                    help_text="Till exempel: tis, tors 9–12")
     has_cooperation_agreement = _nullable_boolean("Samverkansavtal")
     has_steering_group = _nullable_boolean("Styrgrupp")
     has_coordinator = _nullable_boolean("Samordnare")
     has_state_or_project_funding = _nullable_boolean("Statliga medel eller projektmedel")
+    coordinator_fte = forms.DecimalField(label="Samordnare, årsarbetare", required=False)
+    website = forms.URLField(label="Webbplats", required=False, max_length=300, assume_scheme="https")
     sweref_north = forms.FloatField(label="N (SWEREF 99 TM, meter)", required=False,
                                     help_text="I stället för latitud och longitud")
     sweref_east = forms.FloatField(label="E (SWEREF 99 TM, meter)", required=False)
 
     class Meta:
         model = Unit
-        fields = [f.removesuffix("_id") for f in SCALAR_FIELDS if f not in NOT_EDITED_HERE] + ["municipality"]
+        fields = [f for f in SCALAR_FIELDS if f not in NOT_EDITED_HERE] + ["municipality"]
         widgets = {
             "opened_on": forms.DateInput(attrs={"type": "date"}),
             "closed_on": forms.DateInput(attrs={"type": "date"}),
             "assured_date": forms.DateInput(attrs={"type": "date"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "accessibility": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, allowed_municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
         if allowed_municipalities is not None:
             self.fields["municipality"].queryset = allowed_municipalities
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = (
+                "Formuläret saknar versionen du utgick från. Ladda om sidan och gör ändringen igen.")
         for kind, label in ServiceType.choices:
             self.fields[f"service_{kind}"] = forms.BooleanField(label=label, required=False)
             self.fields[f"service_{kind}_principal"] = forms.ChoiceField(
@@ -70,8 +104,7 @@ class UnitForm(forms.ModelForm):
             self.fields[f"service_{kind}_fully_co_located"] = forms.BooleanField(
                 label=f"{label}: på plats hela tiden", required=False, initial=True)
         for profession, label in Profession.choices:
-            self.fields[f"staffing_{profession}"] = forms.DecimalField(
-                label=f"{label} (årsarbetare)", required=False, min_value=0, max_digits=5, decimal_places=2)
+            self.fields[f"staffing_{profession}"] = forms.DecimalField(label=f"{label} (årsarbetare)", required=False)
 
     def service_rows(self):
         return [
@@ -87,11 +120,15 @@ class UnitForm(forms.ModelForm):
 
     @staticmethod
     def initial_from_record(record: dict) -> dict:
-        initial = {field.removesuffix("_id"): value for field, value in record.items() if field in SCALAR_FIELDS}
+        initial = {field: value for field, value in record.items() if field in SCALAR_FIELDS}
+        initial["municipality"] = record.get("municipality_id")
         for flag in ("has_cooperation_agreement", "has_steering_group", "has_coordinator",
                      "has_state_or_project_funding"):
             initial[flag] = "" if record[flag] is None else str(record[flag]).lower()
         initial["working_methods"] = record["working_methods"]
+        initial["languages"] = record["languages"]
+        for field in SCHEDULE_FIELDS:
+            initial[field] = schedules.format_entries(record[field])
         for kind, values in record["services"].items():
             initial[f"service_{kind}"] = True
             initial.update({f"service_{kind}_{field}": value for field, value in values.items()})
@@ -100,19 +137,22 @@ class UnitForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        age_from, age_to = cleaned.get("children_age_from"), cleaned.get("children_age_to")
-        if age_from is not None and age_to is not None and age_from > age_to:
-            self.add_error("children_age_to", "Åldern ”till och med” kan inte vara lägre än ”från”.")
         self._coordinates_from_sweref(cleaned)
-        self._check_point_in_kommun(cleaned)
-        if cleaned.get("status") == "closed" and not cleaned.get("closed_on"):
-            self.add_error("closed_on", "Ange när enheten stängde.")
-        for kind in ServiceType.values:
-            principal = cleaned.get(f"service_{kind}_principal")
-            if cleaned.get(f"service_{kind}") and principal in (Principal.PRIVATE, Principal.NON_PROFIT) \
-                    and not cleaned.get(f"service_{kind}_provider_name"):
-                self.add_error(f"service_{kind}_provider_name", "Ange utförarens namn när huvudmannen är privat eller idéburen.")
+        for field in SCHEDULE_FIELDS:
+            try:
+                cleaned[f"{field}_entries"] = schedules.parse(cleaned.get(field) or "")
+            except schedules.ScheduleError as error:
+                self.add_error(field, str(error))
+        if self.errors:
+            return cleaned
+        base = dict(self.initial_record or {})
+        for problem in check(base | self.record()):
+            target = form_field(problem.field)
+            self.add_error(target if target in self.fields else None, problem.message)
         return cleaned
+
+    initial_record: dict | None = None
+    """The unit's record as stored, so that fields this form does not show keep their values in the check."""
 
     def _coordinates_from_sweref(self, cleaned: dict) -> None:
         north, east = cleaned.get("sweref_north"), cleaned.get("sweref_east")
@@ -124,29 +164,27 @@ class UnitForm(forms.ModelForm):
         if cleaned.get("latitude") is not None or cleaned.get("longitude") is not None:
             self.add_error("sweref_north", "Ange antingen latitud och longitud eller N och E, inte båda.")
             return
-        longitude, latitude = WGS84_FROM_SWEREF.transform(east, north)
+        longitude, latitude = to_wgs84(east, north)
         cleaned["latitude"], cleaned["longitude"] = round(latitude, 6), round(longitude, 6)
-
-    def _check_point_in_kommun(self, cleaned: dict) -> None:
-        municipality, lat, lon = cleaned.get("municipality"), cleaned.get("latitude"), cleaned.get("longitude")
-        if municipality is None or lat is None or lon is None:
-            return
-        outside_m = Geography({municipality.code: municipality}).distance_to(municipality.code, lon, lat)
-        if outside_m > MAX_DISTANCE_OUTSIDE_KOMMUN_M:
-            self.add_error("latitude", f"Punkten ligger {format_distance(outside_m)} utanför {municipality.name}. "
-                                       "Kontrollera koordinaterna eller kommunen.")
 
     def record(self) -> dict:
         """The unit record the form describes (see ``editing.unit_record``)."""
         data = self.cleaned_data
-        record = {field: data[field.removesuffix("_id")] for field in SCALAR_FIELDS
-                  if field not in NOT_EDITED_HERE}
-        record["municipality_id"] = data["municipality"].code
-        record["working_methods"] = [method.code for method in data["working_methods"]]
+        record = {field: data.get(field) for field in SCALAR_FIELDS if field not in NOT_EDITED_HERE}
+        for field in ("phone", "email", "website", "accessibility", "street_address", "postcode", "locality", "name"):
+            record[field] = (record.get(field) or "").strip()
+        record["municipality_id"] = data["municipality"].code if data.get("municipality") else None
+        record["working_methods"] = [method.code for method in data.get("working_methods") or []]
+        record["languages"] = list(data.get("languages") or [])
+        for field in SCHEDULE_FIELDS:
+            record[field] = data.get(f"{field}_entries", [])
         record["services"] = {
-            kind: {field: data[f"service_{kind}_{field}"]
+            kind: {field: data.get(f"service_{kind}_{field}")
                    for field in ("principal", "operating_form", "provider_name", "fully_co_located")}
-            for kind in ServiceType.values if data[f"service_{kind}"]
+            for kind in ServiceType.values if data.get(f"service_{kind}")
         }
-        record["staffing"] = {p: data[f"staffing_{p}"] for p in Profession.values if data[f"staffing_{p}"]}
+        record["staffing"] = {p: float(data[f"staffing_{p}"]) for p in Profession.values
+                              if data.get(f"staffing_{p}") is not None}
+        if record.get("coordinator_fte") is not None:
+            record["coordinator_fte"] = float(record["coordinator_fte"])
         return record

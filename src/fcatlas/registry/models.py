@@ -8,6 +8,7 @@ Every change is kept in ``UnitChange``; ``version`` detects concurrent edits.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from fcatlas.reference.models import Municipality
 
@@ -120,6 +121,14 @@ class Unit(models.Model):
     latitude = models.FloatField("latitud (WGS 84)", null=True, blank=True)
     longitude = models.FloatField("longitud (WGS 84)", null=True, blank=True)
 
+    phone = models.CharField("telefon", max_length=40, blank=True)
+    email = models.EmailField("e-post", max_length=254, blank=True)
+    website = models.URLField("webbplats", max_length=300, blank=True)
+    languages = models.JSONField("språk", default=list, blank=True,
+                                 help_text="Språk som personalen talar med familjerna: ISO 639-koder, t.ex. [\"sv\", \"ar\"].")
+    accessibility = models.TextField("tillgänglighet", max_length=1000, blank=True,
+                                     help_text="Fysisk tillgänglighet: entré, hiss, toalett, parkering.")
+
     serves_expectant_parents = models.BooleanField("blivande föräldrar", default=False)
     serves_parents = models.BooleanField("föräldrar", default=False)
     children_age_from = models.PositiveSmallIntegerField("barn från ålder (år)", null=True, blank=True)
@@ -137,7 +146,6 @@ class Unit(models.Model):
                                           null=True, blank=True)
     budget = models.CharField("budget", max_length=16, choices=Budget.choices, blank=True)
     has_state_or_project_funding = models.BooleanField("statliga medel eller projektmedel", null=True, blank=True)
-    opening_hours = models.CharField("öppettider", max_length=300, blank=True)
 
     source = models.CharField("källa", max_length=32, choices=Source.choices, default=Source.MANUAL_EDIT)
     source_detail = models.CharField("källa, detalj", max_length=300, blank=True)
@@ -173,7 +181,7 @@ class Unit(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/enheter/{self.pk}/"
+        return reverse("unit-detail", args=[self.pk])
 
 
 class UnitService(models.Model):
@@ -207,11 +215,36 @@ class UnitStaffing(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "profession"], name="one_staffing_row_per_profession")]
 
 
-class UnitChange(models.Model):
-    """One saved change of a unit: who, when, from what source, and each field's old and new value."""
+class UnitSchedule(models.Model):
+    """One weekly time a unit is open (HSDS ``schedule``, RFC 5545 ``FREQ=WEEKLY;BYDAY=…``)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="changes")
+    class Kind(models.TextChoices):
+        OPENING = "opening", "Öppettider"
+        DROP_IN = "drop_in", "Drop-in"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="schedules")
+    kind = models.CharField("slag", max_length=16, choices=Kind.choices)
+    days = models.CharField("veckodagar", max_length=20, help_text="iCalendar BYDAY, t.ex. MO,TU,WE,TH,FR")
+    opens = models.CharField("öppnar", max_length=5, help_text="HH:MM")
+    closes = models.CharField("stänger", max_length=5, help_text="HH:MM")
+
+    class Meta:
+        ordering = ["unit", "kind", "pk"]
+        verbose_name = "öppettid"
+        verbose_name_plural = "öppettider"
+
+
+class UnitChange(models.Model):
+    """One saved change of a unit: who, when, from what source, and each field's old and new value.
+
+    The history outlives the unit: removing a unit writes a last change (``removed``) and keeps every change,
+    with the unit's number and name, so that nobody's work disappears without a trace."""
+
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
+    unit_number = models.PositiveBigIntegerField("enhetens nummer")
+    unit_name = models.CharField("enhetens namn", max_length=200, blank=True)
     version = models.PositiveIntegerField("version")
+    removed = models.BooleanField("borttagen", default=False)
     changed_at = models.DateTimeField("tidpunkt", auto_now_add=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    verbose_name="ändrad av")
@@ -220,5 +253,7 @@ class UnitChange(models.Model):
     fields = models.JSONField("ändringar", help_text="{fält: [gammalt värde, nytt värde]}")
 
     class Meta:
-        ordering = ["unit", "-version"]
-        constraints = [models.UniqueConstraint(fields=["unit", "version"], name="one_change_per_version")]
+        ordering = ["unit_number", "-version"]
+        constraints = [models.UniqueConstraint(fields=["unit_number", "version"], name="one_change_per_version")]
+        verbose_name = "ändring"
+        verbose_name_plural = "ändringar"

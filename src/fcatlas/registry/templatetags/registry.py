@@ -1,21 +1,18 @@
-"""Show history values as a person reads them: labels, Ja/Nej, services by name."""
+"""Show history values as a person reads them: labels, Ja/Nej, services, languages and hours by name."""
 
 from django import template
 
+from .. import schedules
 from ..forms import FIELDSETS
-from ..models import Principal, Profession, ServiceType, Unit, WorkingMethod
+from ..models import WorkingMethod
+from ..vocabulary import CHOICE_LABELS, LANGUAGES, label
 
 register = template.Library()
-
-RELATED_LABELS = {"services": "Verksamheter", "working_methods": "Arbetssätt", "staffing": "Bemanning",
-                  "municipality_id": "Kommun"}
 
 
 @register.filter
 def field_label(field: str) -> str:
-    if field in RELATED_LABELS:
-        return RELATED_LABELS[field]
-    return str(Unit._meta.get_field(field).verbose_name).capitalize()
+    return label(field)
 
 
 @register.filter
@@ -26,16 +23,21 @@ def change_value(value, field: str) -> str:
         return "Ja" if value else "Nej"
     if field == "services":
         return "; ".join(
-            f"{ServiceType(kind).label} ({Principal(s['principal']).label}"
+            f"{CHOICE_LABELS['service_type'].get(kind, kind)} ({CHOICE_LABELS['principal'].get(s.get('principal'), '')}"
             + ("" if s.get("fully_co_located", True) else ", delar av tiden") + ")"
             for kind, s in value.items())
     if field == "working_methods":
         names = dict(WorkingMethod.objects.filter(code__in=value).values_list("code", "name"))
         return ", ".join(names.get(code, code) for code in value)
     if field == "staffing":
-        return ", ".join(f"{Profession(p).label} {fte:g}" for p, fte in value.items())
-    choices = dict(Unit._meta.get_field(field).choices or []) if field not in RELATED_LABELS else {}
-    return str(choices.get(value, value))
+        return ", ".join(f"{CHOICE_LABELS['profession'].get(p, p)} {fte:g}" for p, fte in value.items())
+    if field == "languages":
+        return ", ".join(LANGUAGES.get(code, code) for code in value)
+    if field in ("opening_hours", "drop_in_hours") and isinstance(value, list):
+        return schedules.format_entries(value)
+    if field in CHOICE_LABELS:
+        return str(CHOICE_LABELS[field].get(value, value))
+    return str(value)
 
 
 @register.filter

@@ -1,18 +1,26 @@
+from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from fcatlas.accounts.permissions import can_edit_any, can_edit_unit, editable_municipalities
 from fcatlas.reference.models import Municipality, Region
 
+from .. import schedules
 from ..completeness import missing_answers
-from ..editing import EditConflict, save_unit, unit_record
-from ..forms import UnitForm
-from ..models import Classification, ServiceType, Source, Status, Unit, WorkingMethod
+from ..exporting import FORMATS
+from ..editing import PREFETCH, EditConflict, remove_unit, save_unit, unit_record
+from ..forms import UnitForm, form_field
+from ..models import Classification, ServiceType, Source, Status, Unit, UnitChange, WorkingMethod
 from ..queries import filter_units
+from ..rules import RuleViolation
+from ..vocabulary import LANGUAGES, label
 
 FILTERS = ("q", "municipality", "region", "classification", "status", "service", "method")
 
@@ -29,17 +37,26 @@ def unit_list(request):
         "classifications": Classification.choices, "statuses": Status.choices,
         "services": ServiceType.choices, "methods": WorkingMethod.objects.all(),
         "can_edit": can_edit_any(request.user),
+        "export_formats": list(FORMATS.items()),
     })
 
 
 def unit_detail(request, pk):
-    unit = get_object_or_404(Unit.objects.select_related("municipality__region"), pk=pk)
+    unit = get_object_or_404(Unit.objects.select_related("municipality__region").prefetch_related(*PREFETCH), pk=pk)
+    record = unit_record(unit)
+    today = date.today().weekday()
     return render(request, "registry/unit_detail.html", {
         "unit": unit,
+        "record": record,
+        "opening_hours": schedules.format_entries(record["opening_hours"]),
+        "drop_in_hours": schedules.format_entries(record["drop_in_hours"]),
+        "today": [f"{opens.replace(':', '.')}–{closes.replace(':', '.')}"
+                  for opens, closes in schedules.hours_on(record["opening_hours"], today)],
+        "languages": [LANGUAGES[code] for code in record["languages"]],
         "services": unit.services.all(),
         "staffing": unit.staffing.all(),
         "methods": unit.working_methods.all(),
-        "missing": missing_answers(unit_record(unit)),
+        "missing": missing_answers(record),
         "changes": unit.changes.select_related("changed_by"),
         "can_edit": can_edit_unit(request.user, unit),
     })
@@ -63,22 +80,71 @@ def _edit(request, unit):
         raise PermissionDenied
     allowed = editable_municipalities(request.user)
     conflict = None
+    stored = unit_record(unit) if unit else None
     if request.method == "POST":
         form = UnitForm(request.POST, instance=unit or Unit(), allowed_municipalities=allowed)
+        form.initial_record = stored
         if form.is_valid():
             try:
                 result = save_unit(unit, form.record(), user=request.user, source=Source.MANUAL_EDIT,
                                    expected_version=form.cleaned_data["version"] if unit else None)
-                return redirect(result.unit)
             except EditConflict as error:
                 conflict = error
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages)
+            except RuleViolation as violation:  # the form checked the same rules; the unit moved on meanwhile
+                for problem in violation.problems:
+                    target = form_field(problem.field)
+                    form.add_error(target if target in form.fields else None, problem.message)
+            else:
+                messages.success(request, _saved_text(result))
+                return redirect(result.unit)
     else:
-        record = unit_record(unit) if unit else {}
-        initial = UnitForm.initial_from_record(record) if unit else {}
+        initial = UnitForm.initial_from_record(stored) if unit else {}
         form = UnitForm(instance=unit or Unit(), initial=initial | {"version": unit.version if unit else None},
                         allowed_municipalities=allowed)
     return render(request, "registry/unit_form.html", {"form": form, "unit": unit, "conflict": conflict},
                   status=409 if conflict else 200)
+
+
+def _saved_text(result) -> str:
+    if result.created:
+        return f"Sparat: {result.unit.name} är tillagd i registret."
+    if not result.changed:
+        return "Inget sparades: uppgifterna var desamma som förut."
+    fields = [label(field).lower() for field in result.changed_fields if field not in ("source", "source_detail")]
+    count = len(fields)
+    return f"Sparat: {count} {'fält' if count != 1 else 'fält'} ändrade ({', '.join(fields)})."
+
+
+@login_required
+def unit_remove(request, pk):
+    unit = get_object_or_404(Unit, pk=pk)
+    if not can_edit_unit(request.user, unit):
+        raise PermissionDenied
+    if request.method != "POST":
+        return render(request, "registry/unit_remove.html", {"unit": unit})
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return render(request, "registry/unit_remove.html", {
+            "unit": unit, "error": "Formuläret saknar versionen du utgick från. Ladda om sidan och försök igen."},
+            status=400)
+    try:
+        change = remove_unit(unit, user=request.user, source=Source.MANUAL_EDIT,
+                             source_detail=request.POST.get("reason", "").strip(), expected_version=version)
+    except EditConflict:
+        return render(request, "registry/unit_remove.html", {
+            "unit": Unit.objects.get(pk=pk), "error": "Någon annan har ändrat enheten sedan du öppnade sidan. "
+                                                      "Ingenting är borttaget; läs de nya uppgifterna först."},
+            status=409)
+    messages.success(request, f"{change.unit_name} är borttagen ur registret. Historiken finns kvar.")
+    return redirect(reverse("unit-history", args=[change.unit_number]))
+
+
+def unit_history(request, number):
+    """The history of a unit, also after it was removed."""
+    changes = list(UnitChange.objects.filter(unit_number=number).select_related("changed_by", "unit"))
+    if not changes:
+        raise Http404
+    return render(request, "registry/unit_history.html", {"changes": changes, "number": number,
+                                                           "name": changes[0].unit_name,
+                                                           "unit": changes[0].unit})

@@ -42,6 +42,10 @@ class Command(BaseCommand):
         changes.add_row(*(format_number(n) for n in (summary.created, summary.updated, summary.unchanged,
                                                      summary.removed)))
         console.print(changes)
+        if summary.skipped:
+            console.print(f"Lämnade {len(summary.skipped)} demoenheter orörda, eftersom någon har ändrat dem sedan "
+                          f"de skapades: {', '.join(summary.skipped[:10])}"
+                          + (f" och {len(summary.skipped) - 10} till." if len(summary.skipped) > 10 else "."))
 
         facts = Table(title="Syntetisk demodata: innehåll")
         facts.add_column("uppgift")

@@ -1,0 +1,187 @@
+"""The Open Referral HSDS 3 data package: a unit is a ``location`` (with its address, phone, contact, opening and
+drop-in schedules, languages and accessibility), each service at it a ``service`` + ``service_at_location``, each
+principal an ``organization`` under its official name, and working methods, service types and the classification
+``taxonomy_term``s. Every table validates against the HSDS 3 schemas shipped in ``registry/hsds_schema``.
+"""
+
+import json
+import uuid
+
+from fcatlas.reference.names import organisation_name
+
+from ..editing import unit_record
+from ..models import ServiceType, WorkingMethod
+from ..vocabulary import CHOICE_LABELS, LANGUAGES
+from .rows import CLASSIFICATION_LABELS, SOURCE_TEXT, SYNTHETIC_NOTICE, metadata
+
+HSDS_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:fcatlas:hsds")
+HSDS_STATUS = {"active": "active", "planned": "inactive", "temporarily_closed": "temporarily closed",
+               "closed": "defunct"}
+HSDS_OPENAPI = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
+SCHEDULE_DESCRIPTIONS = {"opening_hours": "Öppettider", "drop_in_hours": "Drop-in (öppen förskola)"}
+TABLES = {"organizations": "organization", "services": "service", "locations": "location",
+          "service_at_locations": "service_at_location", "taxonomies": "taxonomy", "taxonomy_terms": "taxonomy_term"}
+"""Each table of the package → the HSDS 3 schema its items follow."""
+
+
+def hsds_id(*parts) -> str:
+    """A stable UUID for an HSDS object: the same unit and service give the same id in every export."""
+    return str(uuid.uuid5(HSDS_NAMESPACE, ":".join(str(p) for p in parts)))
+
+
+def _organisation(unit, service) -> dict:
+    municipality = unit.municipality
+    if service.principal == "region":
+        return {"id": hsds_id("organization", "region", municipality.region_id),
+                "name": organisation_name(municipality.region),
+                "description": f"Regionen som är huvudman för hälso- och sjukvård i {municipality.region.name}."}
+    if service.principal == "municipality":
+        return {"id": hsds_id("organization", "municipality", municipality.code),
+                "name": organisation_name(municipality),
+                "description": f"Kommunen {municipality.name} i {municipality.region.name}."}
+    label = CHOICE_LABELS["principal"][service.principal]
+    name = service.provider_name.strip() or f"{label} vid {unit.name}"
+    return {"id": hsds_id("organization", service.principal, name.casefold()), "name": name,
+            "description": f"{label} som driver verksamhet vid familjecentraler."}
+
+
+def _schedules(unit, record, location_id) -> list[dict]:
+    result = []
+    for key, description in SCHEDULE_DESCRIPTIONS.items():
+        for number, entry in enumerate(record[key]):
+            result.append({"id": hsds_id("schedule", unit.pk, key, number), "location_id": location_id,
+                           "freq": "WEEKLY", "wkst": "MO", "byday": entry["days"], "opens_at": entry["opens"],
+                           "closes_at": entry["closes"], "description": description, "attending_type": "in person"})
+    return result
+
+
+def _reaching(unit, record, location: dict) -> None:
+    """Phone, e-mail, website, hours, languages and accessibility: how a family reaches the unit."""
+    location_id = location["id"]
+    if record["phone"]:
+        location["phones"] = [{"id": hsds_id("phone", unit.pk), "location_id": location_id,
+                               "number": record["phone"], "type": "voice"}]
+    if record["email"]:
+        location["contacts"] = [{"id": hsds_id("contact", unit.pk), "location_id": location_id, "name": unit.name,
+                                 "email": record["email"]}]
+    if record["website"]:
+        location["url"] = record["website"]
+    location["schedules"] = _schedules(unit, record, location_id)
+    location["languages"] = [{"id": hsds_id("language", unit.pk, code), "location_id": location_id,
+                              "name": LANGUAGES[code], "code": code} for code in record["languages"]]
+    if record["accessibility"]:
+        location["accessibility"] = [{"id": hsds_id("accessibility", unit.pk), "location_id": location_id,
+                                      "description": record["accessibility"]}]
+
+
+def hsds_package(units) -> dict:
+    from .rows import units_for_export
+
+    units = units_for_export(units)
+    methods = {m.code: m for m in WorkingMethod.objects.all()}
+    taxonomies = [
+        {"id": hsds_id("taxonomy", "working_methods"), "name": "fcatlas arbetssätt",
+         "description": "Arbetssätt och metoder vid familjecentraler (fcatlas taxonomi).", "version": "1"},
+        {"id": hsds_id("taxonomy", "service_types"), "name": "fcatlas verksamheter",
+         "description": "Verksamheter som kan finnas vid en familjecentral.", "version": "1"},
+        {"id": hsds_id("taxonomy", "classification"), "name": "fcatlas klassificering",
+         "description": "Den nationella definitionen: familjecentral, familjecentralsliknande verksamhet eller "
+                        "uppfyller inte definitionen.", "version": "1"},
+    ]
+    terms: dict[str, dict] = {}
+
+    def term(taxonomy: str, code: str, name: str, description: str, parent: str | None = None) -> dict:
+        key = f"{taxonomy}:{code}"
+        if key not in terms:
+            terms[key] = {"id": hsds_id("taxonomy_term", taxonomy, code), "code": code, "name": name,
+                          "description": description or name, "taxonomy": taxonomy,
+                          "taxonomy_id": hsds_id("taxonomy", taxonomy), "language": "sv"}
+            if parent:
+                terms[key]["parent_id"] = hsds_id("taxonomy_term", taxonomy, parent)
+        return terms[key]
+
+    def attribute(link: str, entity: str, taxonomy_term: dict) -> dict:
+        return {"id": hsds_id("attribute", link, taxonomy_term["id"]), "link_id": link, "link_entity": entity,
+                "link_type": taxonomy_term["taxonomy"], "taxonomy_term_id": taxonomy_term["id"],
+                "taxonomy_term": taxonomy_term}
+
+    for method in methods.values():
+        term("working_methods", method.code, method.name, method.description,
+             methods[method.parent.code].code if method.parent_id else None)
+
+    organisations: dict[str, dict] = {}
+    services, locations, service_at_locations = [], [], []
+    for unit in units:
+        record = unit_record(unit)
+        location_id = hsds_id("location", unit.pk)
+        municipality = unit.municipality
+        classification = term("classification", unit.classification, CLASSIFICATION_LABELS[unit.classification],
+                              CLASSIFICATION_LABELS[unit.classification])
+        location = {
+            "id": location_id, "location_type": "physical", "name": unit.name,
+            "description": f"{CLASSIFICATION_LABELS[unit.classification]} i {municipality.name}. "
+                           f"{unit.classification_reason}" + (f" {SYNTHETIC_NOTICE}." if unit.synthetic else ""),
+            "external_identifier": unit.external_id or str(unit.pk),
+            "external_identifier_type": "fcatlas externt id" if unit.external_id else "fcatlas id",
+            "addresses": [], "attributes": [attribute(location_id, "location", classification)],
+        }
+        if unit.latitude is not None:
+            location["latitude"], location["longitude"] = unit.latitude, unit.longitude
+        if unit.street_address and unit.postcode:
+            location["addresses"].append({
+                "id": hsds_id("address", unit.pk), "location_id": location_id, "address_1": unit.street_address,
+                "city": unit.locality or municipality.name, "region": municipality.name,
+                "state_province": municipality.region.name, "postal_code": unit.postcode, "country": "SE",
+                "address_type": "physical"})
+        _reaching(unit, record, location)
+        for method in sorted(unit.working_methods.all(), key=lambda m: m.code):
+            location["attributes"].append(attribute(location_id, "location", terms[f"working_methods:{method.code}"]))
+        locations.append(location)
+
+        for service in sorted(unit.services.all(), key=lambda s: s.service_type):
+            organisation = _organisation(unit, service)
+            organisations.setdefault(organisation["id"], organisation)
+            service_id = hsds_id("service", unit.pk, service.service_type)
+            label = ServiceType(service.service_type).label
+            kind_term = term("service_types", service.service_type, label, label)
+            details = [f"Huvudman: {organisation['name']}",
+                       f"driftsform: {CHOICE_LABELS['operating_form'][service.operating_form].lower()}"]
+            if service.provider_name:
+                details.append(f"utförare: {service.provider_name}")
+            entry = {
+                "id": service_id, "organization_id": organisation["id"], "name": f"{label} – {unit.name}",
+                "description": f"{label} vid {unit.name} i {municipality.name}. " + ", ".join(details) + ".",
+                "status": HSDS_STATUS[unit.status],
+                "attributes": [attribute(service_id, "service", kind_term)],
+                "last_modified": unit.updated_at.isoformat(),
+            }
+            if record["email"]:
+                entry["email"] = record["email"]
+            if record["website"]:
+                entry["url"] = record["website"]
+            if unit.assured_date:
+                entry["assured_date"] = unit.assured_date.isoformat()
+            if service.service_type in ("child_health", "open_preschool") and unit.children_age_to is not None:
+                entry["minimum_age"] = unit.children_age_from or 0
+                entry["maximum_age"] = unit.children_age_to
+            services.append(entry)
+            service_at_locations.append({
+                "id": hsds_id("service_at_location", unit.pk, service.service_type),
+                "service_id": service_id, "location_id": location_id,
+                "description": ("Finns på plats hela tiden." if service.fully_co_located
+                                else "Finns på plats delar av tiden."),
+            })
+
+    about = metadata(units)
+    return {
+        "version": "3.0", "openapi_url": HSDS_OPENAPI,
+        "title": about["title"], "description": f"{SOURCE_TEXT}. Open Referral HSDS 3.0.",
+        "created": about["created"], "synthetic": about["synthetic"], "notice": about["notice"],
+        "organizations": sorted(organisations.values(), key=lambda o: o["name"]),
+        "services": services, "locations": locations, "service_at_locations": service_at_locations,
+        "taxonomies": taxonomies, "taxonomy_terms": sorted(terms.values(), key=lambda t: (t["taxonomy"], t["code"])),
+    }
+
+
+def write_hsds(units) -> bytes:
+    return json.dumps(hsds_package(units), ensure_ascii=False, indent=1).encode("utf-8")

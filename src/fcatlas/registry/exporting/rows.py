@@ -1,0 +1,128 @@
+"""The tabular form of a unit that every tabular export writes: Swedish headers the importer reads back.
+
+Classification, kommun name and region are added for people to read (the importer knows and skips them).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .. import schedules
+from ..editing import PREFETCH, unit_record
+from ..models import Classification, Unit, WorkingMethod
+from ..vocabulary import (
+    CHOICE_LABELS,
+    FIELDS,
+    LANGUAGES,
+    SERVICE_HEADERS,
+    SERVICE_PARTS,
+    header,
+    service_part_header,
+)
+
+SYNTHETIC_NOTICE = "Syntetisk demodata – inte verkliga familjecentraler"
+SOURCE_TEXT = "Källa: fcatlas, det nationella registret över familjecentraler"
+CLASSIFICATION_LABELS = dict(Classification.choices)
+TARGET_FIELDS = ("serves_expectant_parents", "serves_parents", "children_age_from", "children_age_to",
+                 "serves_other_adults", "serves_newly_arrived")
+CONTACT_FIELDS = ("phone", "email", "website", "opening_hours", "drop_in_hours", "languages", "accessibility")
+ORGANISATION_FIELDS = ("has_cooperation_agreement", "has_steering_group", "has_coordinator", "coordinator_fte",
+                       "budget", "has_state_or_project_funding", "assured_date", "synthetic")
+READABLE = ["klassificering", "skäl", "samlokaliserad fullt ut", "skäl samlokalisering", "fullständighet", "källa"]
+NUMBER_COLUMNS = ("latitud", "longitud", "barn från ålder", "barn till och med ålder", "samordnare årsarbetare",
+                  "fullständighet")
+
+
+def columns() -> list[str]:
+    """The export's headers, in order."""
+    head = [header(f) for f in ("external_id", "name", "status", "opened_on", "closed_on", "street_address",
+                                "postcode", "locality")] + ["kommunkod", "kommun", "region", "latitud", "longitud"]
+    services = []
+    for kind, name in SERVICE_HEADERS.items():
+        services += [name] + [service_part_header(kind, part) for part in SERVICE_PARTS]
+    return (head + [header(f) for f in CONTACT_FIELDS] + [header(f) for f in TARGET_FIELDS] + services
+            + ["arbetssätt", "bemanning"] + [header(f) for f in ORGANISATION_FIELDS] + READABLE)
+
+
+def units_for_export(units) -> list[Unit]:
+    if isinstance(units, QuerySet):
+        units = units.select_related("municipality__region").defer(
+            "municipality__geometry", "municipality__region__geometry").prefetch_related(*PREFETCH)
+    return list(units)
+
+
+def yes_no(value) -> str:
+    return "" if value is None else ("ja" if value else "nej")
+
+
+def decimal_comma(number: float) -> str:
+    return (str(int(number)) if float(number).is_integer() else repr(float(number))).replace(".", ",")
+
+
+def row(unit: Unit, method_names: dict[str, str]) -> dict:
+    """One unit as {header: value}: text, numbers (float/int) or None. Not yet escaped for spreadsheets."""
+    r = unit_record(unit)
+    result = {
+        header("external_id"): r["external_id"] or "", header("name"): r["name"],
+        header("status"): CHOICE_LABELS["status"].get(r["status"], r["status"]),
+        header("opened_on"): r["opened_on"] or "", header("closed_on"): r["closed_on"] or "",
+        header("street_address"): r["street_address"], header("postcode"): r["postcode"],
+        header("locality"): r["locality"],
+        "kommunkod": unit.municipality.code, "kommun": unit.municipality.name,
+        "region": unit.municipality.region.name, "latitud": r["latitude"], "longitud": r["longitude"],
+        header("phone"): r["phone"], header("email"): r["email"], header("website"): r["website"],
+        header("opening_hours"): schedules.format_entries(r["opening_hours"]),
+        header("drop_in_hours"): schedules.format_entries(r["drop_in_hours"]),
+        header("languages"): "; ".join(LANGUAGES[code] for code in r["languages"]),
+        header("accessibility"): r["accessibility"],
+    }
+    for f in TARGET_FIELDS:
+        result[header(f)] = yes_no(r[f]) if FIELDS[f].kind == "bool" else r[f]
+    for kind, name in SERVICE_HEADERS.items():
+        service = r["services"].get(kind)
+        result[name] = "nej" if service is None else ("ja" if service["fully_co_located"] else "delvis")
+        result[service_part_header(kind, "principal")] = CHOICE_LABELS["principal"][service["principal"]] if service else ""
+        result[service_part_header(kind, "operating_form")] = (
+            CHOICE_LABELS["operating_form"][service["operating_form"]] if service else "")
+        result[service_part_header(kind, "provider_name")] = service["provider_name"] if service else ""
+    result["arbetssätt"] = "; ".join(sorted(method_names[code] for code in r["working_methods"]))
+    result["bemanning"] = "; ".join(f"{CHOICE_LABELS['profession'][profession]}: {decimal_comma(fte)}"
+                                    for profession, fte in r["staffing"].items())
+    for f in ("has_cooperation_agreement", "has_steering_group", "has_coordinator", "has_state_or_project_funding",
+              "synthetic"):
+        result[header(f)] = yes_no(r[f])
+    result[header("coordinator_fte")] = r["coordinator_fte"]
+    result[header("budget")] = CHOICE_LABELS["budget"].get(r["budget"], "")
+    result[header("assured_date")] = r["assured_date"] or ""
+    result["klassificering"] = CLASSIFICATION_LABELS[unit.classification]
+    result["skäl"] = unit.classification_reason
+    result["samlokaliserad fullt ut"] = yes_no(unit.fully_co_located)
+    result["skäl samlokalisering"] = unit.co_location_reason
+    result["fullständighet"] = round(unit.completeness, 3)
+    result["källa"] = unit.get_source_display()
+    return result
+
+
+def rows(units: list[Unit]) -> list[dict]:
+    method_names = dict(WorkingMethod.objects.values_list("code", "name"))
+    return [row(unit, method_names) for unit in units]
+
+
+def about_lines(units: list[Unit], *, escaped_with_apostrophe: bool) -> list[str]:
+    lines = [SYNTHETIC_NOTICE] if any(u.synthetic for u in units) else []
+    lines += [f"{SOURCE_TEXT}. Utdrag {timezone.localdate().isoformat()}: {len(units)} enheter.",
+              "Filen kan läsas in igen (Enheter → Importera); kolumnerna region, klassificering, skäl, "
+              "samlokaliserad fullt ut, fullständighet och källa räknas fram och läses inte in.",
+              "Koordinater i WGS 84 (EPSG:4326), latitud och longitud i grader."]
+    if escaped_with_apostrophe:
+        lines.append("Text som börjar med =, +, - eller @ har fått en inledande apostrof så att kalkylprogram inte "
+                     "tolkar den som en formel; apostrofen tas bort när filen läses in igen.")
+    return lines
+
+
+def metadata(units: list[Unit]) -> dict:
+    synthetic = any(u.synthetic for u in units)
+    return {"title": "Familjecentraler och familjecentralsliknande verksamheter",
+            "source": SOURCE_TEXT, "created": timezone.localdate().isoformat(), "units": len(units),
+            "synthetic": synthetic, "notice": SYNTHETIC_NOTICE if synthetic else ""}

@@ -1,0 +1,468 @@
+"""Checking the rows of a file: which column means what, and each row turned into a unit record with every
+problem named by row and column.
+
+Headers may be Swedish or English, in any case, with or without accents, with spaces, underscores or hyphens
+(``vocabulary``). Kommuner are found by code or by the names people write (``reference.names``). Coordinates
+are WGS 84 (lat/lon) or SWEREF 99 TM (metres). Whether a record is acceptable is decided by ``rules``, with the
+same messages the edit form shows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from fcatlas.accounts.permissions import can_edit_in_municipality
+from fcatlas.formatting import format_distance
+from fcatlas.geo import sweref_in_sweden, to_wgs84
+from fcatlas.reference import geometry
+from fcatlas.reference.models import Municipality, Postcode
+from fcatlas.reference.names import MunicipalityNames, normalise_name
+
+from ..editing import PREFETCH, normalised, unit_record
+from ..models import DEFAULT_PRINCIPAL, Unit, WorkingMethod
+from ..rules import MAX_DISTANCE_OUTSIDE_KOMMUN_M, problems
+from ..vocabulary import (
+    COMPUTED_COLUMNS,
+    FIELDS,
+    PLACE_COLUMNS,
+    SERVICE_ALIASES,
+    SERVICE_HEADERS,
+    SERVICE_PARTS,
+    SERVICE_WORDS,
+    TARGET_GROUP_WORDS,
+    VALUE_WORDS,
+    label,
+    normalise_header,
+)
+from . import values
+from .values import ValueProblem
+
+LIST_FIELDS = ("services", "working_methods", "staffing")
+
+
+def _build_header_index() -> dict[str, tuple]:
+    """normalised header → what it means: ("scalar", field) | ("other", key) | ("service", kind)
+    | ("service_part", kind, part) | ("ignore",)."""
+    index: dict[str, tuple] = {}
+    for key, spec in FIELDS.items():
+        if spec.kind in ("internal", "municipality"):
+            continue
+        meaning = ("other", key) if key in LIST_FIELDS or key in ("latitude", "longitude") else ("scalar", key)
+        for name in (spec.header, key, *spec.aliases):
+            index.setdefault(normalise_header(name), meaning)
+    for key, (header, aliases) in PLACE_COLUMNS.items():
+        for name in (header, key, *aliases):
+            index.setdefault(normalise_header(name), ("other", key))
+    for name in COMPUTED_COLUMNS:
+        index.setdefault(normalise_header(name), ("ignore",))
+    for kind, aliases in SERVICE_ALIASES.items():
+        for alias in {*aliases, normalise_header(SERVICE_HEADERS[kind])}:
+            index.setdefault(alias, ("service", kind))
+            for part, (_, prefixes) in SERVICE_PARTS.items():
+                for prefix in prefixes:
+                    index.setdefault(f"{prefix}_{alias}", ("service_part", kind, part))
+    return index
+
+
+HEADER_INDEX = _build_header_index()
+
+
+@dataclass
+class Message:
+    text: str
+    column: str = ""
+    level: str = "error"  # "error" | "warning" | "info"
+
+
+@dataclass
+class RowPlan:
+    number: int                      # the row (or feature) number the user sees
+    action: str = "create"           # create | update | unchanged | error
+    name: str = ""
+    municipality_code: str = ""
+    municipality_name: str = ""
+    record: dict = field(default_factory=dict)
+    unit_pk: int | None = None
+    unit_version: int | None = None
+    changed_fields: list[str] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+
+    ACTION_LABELS = {"create": "Ny", "update": "Ändras", "unchanged": "Oförändrad", "error": "Fel"}
+
+    @property
+    def errors(self) -> list[Message]:
+        return [m for m in self.messages if m.level == "error"]
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS[self.action]
+
+
+class RowChecker:
+    """Turns the rows of one file into ``RowPlan``s, with what it needs from the registry read once."""
+
+    def __init__(self, row_word: str, user, headers: dict[str, str]):
+        self.row_word = row_word
+        self.user = user
+        self.headers = headers            # record key or other column key → the file's header for it
+        self.names = MunicipalityNames()
+        methods = list(WorkingMethod.objects.all())
+        self.known_methods = {m.code for m in methods}
+        self.methods = {normalise_header(m.code): m.code for m in methods} | {
+            normalise_header(m.name): m.code for m in methods}
+        self.method_names = {m.code: m.name for m in methods}
+        self.seen: dict[tuple, int] = {}
+        units = list(Unit.objects.prefetch_related(*PREFETCH))
+        self.by_external_id = {u.external_id: u for u in units if u.external_id}
+        self.by_name: dict[tuple[str, str], list[Unit]] = {}
+        for unit in units:
+            self.by_name.setdefault((unit.municipality_id, normalise_name(unit.name)), []).append(unit)
+
+    def header(self, *keys: str, default: str) -> str:
+        """The file's own header for the first of ``keys`` it has, else ``default``."""
+        return next((self.headers[k] for k in keys if k in self.headers), default)
+
+    def where(self, row: RowPlan, column: str) -> str:
+        place = f"på {self.row_word} {row.number}"
+        return f"{place} (kolumn {column})" if column else place
+
+    def error(self, row: RowPlan, column: str, text: str):
+        row.messages.append(Message(text, column))
+
+    def check(self, number: int, cells: dict, meaning: dict[str, tuple]) -> RowPlan:
+        row = RowPlan(number=number)
+        record: dict = {}
+        given: dict[str, tuple[str, object]] = {}   # key → (column, raw value)
+        services: dict[str, dict] = {}
+        covered: set[str] = set()
+        service_parts: dict[str, dict[str, tuple[str, object]]] = {}
+
+        for column, value in cells.items():
+            kind = meaning.get(column)
+            if not kind or kind[0] == "ignore":
+                continue
+            try:
+                if kind[0] == "scalar":
+                    if kind[1] == "external_id" and values.blank(value):
+                        continue
+                    record[kind[1]] = values.scalar(kind[1], value)
+                    given[kind[1]] = (column, value)
+                elif kind[0] == "other":
+                    given[kind[1]] = (column, value)
+                elif kind[0] == "service":
+                    covered.add(kind[1])
+                    present = values.presence(value)
+                    if present is not None:
+                        services[kind[1]] = {"fully_co_located": present}
+                elif kind[0] == "service_part":
+                    service_parts.setdefault(kind[1], {})[kind[2]] = (column, value)
+            except ValueProblem as problem:
+                self.error(row, column, problem.message(self.where(row, column)))
+
+        row.name = record.get("name", "")
+        self.list_columns(row, record, given, services, covered)
+        municipality = self.municipality(row, given)
+        coordinates = self.coordinates(row, given)
+        if coordinates:
+            record["longitude"], record["latitude"] = coordinates
+        if municipality is None and not row.errors:
+            municipality = self.municipality_from_place(row, record, coordinates)
+        if municipality and coordinates:
+            self.check_distance(row, municipality, coordinates, given)
+        if municipality:
+            record["municipality_id"] = municipality.code
+            row.municipality_code, row.municipality_name = municipality.code, municipality.name
+
+        existing = self.identify(row, record, municipality)
+        self.services(row, record, services, covered, service_parts, existing)
+        self.permissions(row, municipality, existing)
+        if not row.errors:
+            self.validate(row, record, existing)
+        row.record = record
+        if row.errors:
+            row.action = "error"
+        return row
+
+    def list_columns(self, row, record, given, services, covered):
+        if "services" in given:
+            column, value = given["services"]
+            covered.update(SERVICE_ALIASES)
+            for item in values.items(value, commas=True):
+                part_time = bool(re.search(r"\((delvis|deltid)\)|\s(delvis|deltid)$", item, re.I))
+                word = normalise_header(re.sub(r"\(?(delvis|deltid)\)?", "", item, flags=re.I))
+                if word not in SERVICE_WORDS:
+                    close = difflib.get_close_matches(word, list(SERVICE_WORDS), n=1)
+                    hint = f" Menade du {SERVICE_HEADERS[SERVICE_WORDS[close[0]]]}?" if close else ""
+                    self.error(row, column, f"Okänd verksamhet '{item[:40]}' {self.where(row, column)}.{hint}")
+                    continue
+                kind = SERVICE_WORDS[word]
+                if kind not in services:
+                    services[kind] = {"fully_co_located": not part_time}
+        if "working_methods" in given:
+            column, value = given["working_methods"]
+            codes, found = [], []
+            for item in values.items(value):
+                parts = [p.strip() for p in item.split(",") if p.strip()]
+                known = normalise_header(item) in self.methods
+                found += parts if not known and all(normalise_header(p) in self.methods for p in parts) else [item]
+            for item in found:
+                code = self.methods.get(normalise_header(item))
+                if code is None:
+                    close = difflib.get_close_matches(normalise_header(item), list(self.methods), n=1)
+                    hint = f" Menade du {self.method_names[self.methods[close[0]]]}?" if close else ""
+                    self.error(row, column, f"Okänt arbetssätt '{item[:40]}' {self.where(row, column)}.{hint}")
+                else:
+                    codes.append(code)
+            record["working_methods"] = sorted(set(codes))
+        if "target_groups" in given:
+            column, value = given["target_groups"]
+            for item in values.items(value, commas=True):
+                ages = re.search(r"(\d+)\s*[-–]\s*(\d+)", item)
+                if ages and ("barn" in item.casefold() or "child" in item.casefold()):
+                    record["children_age_from"], record["children_age_to"] = int(ages[1]), int(ages[2])
+                    continue
+                target = TARGET_GROUP_WORDS.get(normalise_header(item))
+                if target is None:
+                    self.error(row, column, f"Okänd målgrupp '{item[:40]}' {self.where(row, column)}. Skriv till "
+                                            "exempel: blivande föräldrar; föräldrar; barn 0–6 år; andra viktiga "
+                                            "vuxna; nyanlända.")
+                else:
+                    record[target] = True
+        if "staffing" in given:
+            column, value = given["staffing"]
+            staffing = {}
+            for item in values.items(value):
+                match = re.fullmatch(r"(.+?)\s*[:=]\s*(-?[\d.,]+)\s*(åa|årsarbetare)?", item.strip())
+                profession = VALUE_WORDS["profession"].get(normalise_header(match[1])) if match else None
+                fte = None
+                if profession is not None:
+                    try:
+                        fte = values.number(match[2])
+                    except ValueProblem:
+                        profession = None
+                if profession is None:
+                    self.error(row, column, f"Bemanningen '{item[:60]}' {self.where(row, column)} går inte att läsa. "
+                                            "Skriv yrkesgrupp och årsarbetare, till exempel: barnmorska: 1,5; "
+                                            "BVC-sjuksköterska: 2")
+                    continue
+                staffing[profession] = fte
+            record["staffing"] = staffing
+
+    def municipality(self, row, given) -> Municipality | None:
+        by_code = by_name = None
+        if "municipality_code" in given and not values.blank(given["municipality_code"][1]):
+            column, value = given["municipality_code"]
+            by_code = self.names.by_code_text(value)
+            if by_code is None:
+                self.error(row, column, f"Okänd kommunkod '{values.text(value)[:20]}' {self.where(row, column)}. "
+                                        "En kommunkod har fyra siffror, till exempel 0114 för Upplands Väsby.")
+                return None
+        if "municipality_name" in given and not values.blank(given["municipality_name"][1]):
+            column, value = given["municipality_name"]
+            written = values.text(value)
+            by_name = self.names.by_name(written) or self.names.by_code_text(written)
+            if by_name is None:
+                suggestion = self.names.suggestion(written[:100])
+                hint = f" Menade du {suggestion}?" if suggestion else " Skriv kommunens namn eller kommunkod."
+                self.error(row, column, f"Okänd kommun '{written[:60]}' {self.where(row, column)}.{hint}")
+                return None
+        if by_code and by_name and by_code != by_name:
+            column = given["municipality_name"][0]
+            self.error(row, column, f"Kommunen '{values.text(given['municipality_name'][1])}' "
+                                    f"{self.where(row, column)} stämmer inte med kommunkoden {by_code.code} "
+                                    f"({by_code.name}).")
+            return None
+        return by_code or by_name
+
+    def coordinates(self, row, given) -> tuple[float, float] | None:
+        """(lon, lat) in WGS 84, from lat/lon or SWEREF 99 TM columns; None if not given."""
+        pairs = [("latitude", "longitude"), ("northing", "easting"), ("sweref_x", "sweref_y")]
+        for first, second in pairs:
+            if first not in given and second not in given:
+                continue
+            (c1, v1), (c2, v2) = given.get(first, ("", None)), given.get(second, ("", None))
+            if values.blank(v1) and values.blank(v2):
+                continue
+            if values.blank(v1) or values.blank(v2):
+                missing = c1 or label(first).lower() if values.blank(v1) else c2 or second
+                self.error(row, missing, f"Koordinaten saknas {self.where(row, missing)}; "
+                                         "ange båda koordinaterna eller ingen.")
+                return None
+            try:
+                a = values.number(v1)
+            except ValueProblem as problem:
+                self.error(row, c1, problem.message(self.where(row, c1)))
+                return None
+            try:
+                b = values.number(v2)
+            except ValueProblem as problem:
+                self.error(row, c2, problem.message(self.where(row, c2)))
+                return None
+            if first == "latitude" and abs(a) <= 90 and abs(b) <= 180:
+                return round(b, 7), round(a, 7)
+            northing, easting = (a, b) if a > b else (b, a)  # SWEREF 99 TM x/y in either order
+            if not sweref_in_sweden(easting, northing):
+                self.error(row, c1, f"Koordinaterna {values.text(v1)[:20]}, {values.text(v2)[:20]} "
+                                    f"{self.where(row, c1)} är varken WGS 84 (latitud/longitud i grader) eller "
+                                    "SWEREF 99 TM (meter) i Sverige.")
+                return None
+            lon, lat = to_wgs84(easting, northing)
+            return round(lon, 7), round(lat, 7)
+        return None
+
+    def municipality_from_place(self, row, record, coordinates) -> Municipality | None:
+        postcode = record.get("postcode")
+        if postcode:
+            found = Postcode.objects.filter(code=postcode).first()
+            if found:
+                return self.names.by_code[found.municipality_id]
+        if coordinates:
+            code, distance = geometry.nearest_municipality(*coordinates)
+            if distance == 0:
+                return self.names.by_code[code]
+            self.outside_sweden(row, coordinates, distance)
+            return None
+        what = "kommun, kommunkod, postnummer eller koordinater"
+        column = self.header("municipality_name", default="kommun")
+        self.error(row, column, f"Kommun saknas {self.where(row, '')}. Ange {what} så att enheten hamnar rätt.")
+        return None
+
+    def outside_sweden(self, row, coordinates, distance):
+        lon, lat = coordinates
+        self.error(row, "latitud", f"Punkten {_coordinate_text(lat, lon)} {self.where(row, '')} ligger utanför "
+                                   f"Sverige ({format_distance(distance)} från närmaste kommun). Kontrollera koordinaterna.")
+
+    def check_distance(self, row, municipality, coordinates, given):
+        lon, lat = coordinates
+        code, nearest = geometry.nearest_municipality(lon, lat)
+        if nearest > MAX_DISTANCE_OUTSIDE_KOMMUN_M:
+            self.outside_sweden(row, coordinates, nearest)
+            return
+        distance = geometry.municipality_polygon(municipality.code).distance(geometry.point(lon, lat))
+        if distance > MAX_DISTANCE_OUTSIDE_KOMMUN_M:
+            column = next((given[k][0] for k in ("latitude", "northing", "sweref_x") if k in given), "")
+            inside = self.names.by_code[code].name
+            self.error(row, column, f"Punkten {_coordinate_text(lat, lon)} {self.where(row, '')} ligger "
+                                    f"{format_distance(distance)} utanför {municipality.name} (i {inside}). Kontrollera "
+                                    "koordinaterna eller kommunen.")
+
+    def identify(self, row, record, municipality) -> Unit | None:
+        existing = None
+        if record.get("external_id"):
+            key = ("id", record["external_id"])
+            existing = self.by_external_id.get(record["external_id"])
+        elif record.get("name") and municipality:
+            key = ("name", normalise_name(record["name"]), municipality.code)
+            matches = self.by_name.get((municipality.code, normalise_name(record["name"])), [])
+            if len(matches) > 1:
+                column = self.header("name", default="namn")
+                self.error(row, column, f"Det finns {len(matches)} enheter som heter '{record['name']}' i "
+                                        f"{municipality.name} ({self.where(row, column)}). Ange externt id.")
+            existing = matches[0] if len(matches) == 1 else None
+        else:
+            key = None
+        if key:
+            if key in self.seen:
+                self.error(row, "", f"Samma enhet finns redan på {self.row_word} {self.seen[key]} "
+                                    f"({self.where(row, '')}). Ta bort den ena.")
+            self.seen.setdefault(key, row.number)
+        if existing:
+            row.unit_pk, row.unit_version = existing.pk, existing.version
+            row.name = row.name or existing.name
+        return existing
+
+    def services(self, row, record, services, covered, parts, existing):
+        before = unit_record(existing)["services"] if existing else {}
+        if not covered and not parts:
+            return
+        result = {kind: service for kind, service in before.items() if kind not in covered}
+        for kind, presence in services.items():
+            old = before.get(kind, {})
+            service = {
+                "principal": old.get("principal", DEFAULT_PRINCIPAL[kind]),
+                "operating_form": old.get("operating_form", "own_management"),
+                "provider_name": old.get("provider_name", ""),
+                "fully_co_located": presence["fully_co_located"],
+            }
+            for part, (column, value) in parts.get(kind, {}).items():
+                if values.blank(value):
+                    service[part] = {"provider_name": "", "principal": DEFAULT_PRINCIPAL[kind]}.get(
+                        part, "own_management")
+                    continue
+                try:
+                    if part == "provider_name":
+                        service[part] = values.text(value)
+                    else:
+                        service[part] = values.choice(value, part, "huvudman" if part == "principal" else "driftsform")
+                except ValueProblem as problem:
+                    self.error(row, column, problem.message(self.where(row, column)))
+            result[kind] = service
+        for kind, given_parts in parts.items():
+            if kind in covered or kind in services:
+                continue
+            # A principal column without a presence column: the service is present if the principal is given.
+            column, value = given_parts.get("principal", ("", None))
+            if not values.blank(value) and kind not in result:
+                try:
+                    principal = values.choice(value, "principal", "huvudman")
+                except ValueProblem as problem:
+                    self.error(row, column, problem.message(self.where(row, column)))
+                    continue
+                result[kind] = {"principal": principal, "operating_form": "own_management", "provider_name": "",
+                                "fully_co_located": True}
+        record["services"] = result
+
+    def permissions(self, row, municipality, existing):
+        if self.user is None:
+            return
+        codes = {municipality.code} if municipality else set()
+        if existing:
+            codes.add(existing.municipality_id)
+        for code in sorted(codes):
+            if not can_edit_in_municipality(self.user, code):
+                name = self.names.by_code[code].name
+                column = self.header("municipality_name", "municipality_code", default="kommun")
+                self.error(row, column, f"Du får inte ändra enheter i {name} {self.where(row, column)}. "
+                                        f"Ta bort raden eller be en samordnare för {name} att läsa in den.")
+
+    def column_of(self, problem_field: str) -> str:
+        """The file's column a rules problem is about."""
+        parts = problem_field.split(".")
+        if parts[0] == "services" and len(parts) >= 2:
+            kind = parts[1]
+            if len(parts) == 3:
+                return self.header(f"{kind}.{parts[2]}", f"service:{kind}", "services",
+                                   default=f"{SERVICE_PARTS[parts[2]][0]} {SERVICE_HEADERS.get(kind, kind)}"
+                                   if parts[2] in SERVICE_PARTS else SERVICE_HEADERS.get(kind, kind))
+            return self.header(f"service:{kind}", "services", default="verksamheter")
+        if parts[0] == "staffing":
+            return self.header("staffing", default="bemanning")
+        if problem_field in ("latitude", "longitude"):
+            return self.header(problem_field, "northing", "sweref_x", default=FIELDS[problem_field].header)
+        if problem_field == "municipality_id":
+            return self.header("municipality_name", "municipality_code", default="kommun")
+        return self.header(problem_field, default=FIELDS[problem_field].header if problem_field in FIELDS
+                           else problem_field)
+
+    def validate(self, row, record, existing):
+        before = normalised(unit_record(existing)) if existing else None
+        after = normalised((before or {}) | record)
+        if before is not None:
+            ignore = {"source", "source_detail"}
+            changed = [k for k in after if k not in ignore and before.get(k) != after[k]]
+            row.action = "update" if changed else "unchanged"
+            row.changed_fields = [label(k).lower() for k in changed]
+        else:
+            row.action = "create"
+        polygon = geometry.municipality_polygon(after["municipality_id"]) if after.get("municipality_id") else None
+        name = self.names.by_code[after["municipality_id"]].name if after.get("municipality_id") in self.names.by_code \
+            else "kommunen"
+        for problem in problems(after, municipality_polygon=polygon, municipality_name=name,
+                                known_methods=self.known_methods):
+            self.error(row, self.column_of(problem.field), problem.message)
+
+
+def _coordinate_text(lat: float, lon: float) -> str:
+    return f"{lat:.5f}, {lon:.5f}".replace(".", ",")
