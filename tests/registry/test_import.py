@@ -79,9 +79,10 @@ def test_a_point_far_outside_the_stated_kommun_is_an_error_naming_the_row():
     plan = plan_import(csv_bytes("namn;kommun;lat;lon\nSolen;Falun;60.6065;15.6355\nMånen;Falun;59.3293;18.0686"),
                        "enheter.csv")
     assert [r.action for r in plan.rows] == ["create", "error"]
-    [text] = messages(plan)
-    assert text.startswith("Punkten 59,32930, 18,06860 på rad 3 ligger ")
-    assert "km utanför Falun (i Stockholm)" in text
+    [message] = plan.rows[1].messages
+    assert (plan.rows[1].number, message.column) == (3, "lat")
+    assert message.text.startswith("Punkten ligger ")
+    assert "km utanför Falun (i Stockholm). Kontrollera koordinaterna eller kommunen." in message.text
 
 
 def test_a_point_outside_sweden_is_an_error():
@@ -242,8 +243,8 @@ def test_a_geojson_file_of_points_is_read_with_properties_as_columns():
     assert plan.rows[0].action == "create"
     assert plan.rows[0].record["municipality_id"] == "2080"
     assert set(plan.rows[0].record["services"]) == {"child_health", "maternal_health"}
-    assert plan.rows[1].action == "error"
-    assert "på objekt 2 ligger" in messages(plan)[0]
+    assert (plan.rows[1].action, plan.rows[1].number) == ("error", 2)
+    assert "km utanför Falun (i Stockholm)" in messages(plan)[0]
 
 
 def test_an_unsupported_file_type_is_refused_with_what_to_do():

@@ -55,3 +55,9 @@ def nearest_municipality(lon: float, lat: float) -> tuple[str, float]:
     here = point(lon, lat)
     index = int(tree.nearest(here))
     return codes[index], polygons[index].distance(here)
+
+
+def place_of(lon: float, lat: float) -> str | None:
+    """The name of the kommun a WGS 84 point lies in (None at sea or abroad)."""
+    code, distance = nearest_municipality(lon, lat)
+    return municipality_name(code) if distance == 0 else None

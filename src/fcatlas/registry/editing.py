@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
-from fcatlas.reference.geometry import municipality_name, municipality_polygon
+from fcatlas.reference.geometry import municipality_name, municipality_polygon, place_of
 
 from . import rules, schedules
 from .classification import classify
@@ -131,7 +131,7 @@ def check(record: dict) -> list[rules.Problem]:
     """The problems ``save_unit`` would refuse a normalised record for (the rules, with the kommun's boundary)."""
     code = record.get("municipality_id") or ""
     return rules.problems(record, municipality_polygon=municipality_polygon(code),
-                          municipality_name=municipality_name(code) or "kommunen",
+                          municipality_name=municipality_name(code) or "kommunen", place_of=place_of,
                           known_methods=set(WorkingMethod.objects.values_list("code", flat=True)))
 
 

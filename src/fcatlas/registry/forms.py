@@ -69,7 +69,10 @@ class UnitForm(forms.ModelForm):
     has_coordinator = _nullable_boolean("Samordnare")
     has_state_or_project_funding = _nullable_boolean("Statliga medel eller projektmedel")
     coordinator_fte = forms.DecimalField(label="Samordnare, årsarbetare", required=False)
-    website = forms.URLField(label="Webbplats", required=False, max_length=300, assume_scheme="https")
+    email = forms.CharField(label="E-post", required=False, max_length=254,
+                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    website = forms.CharField(label="Webbplats", required=False, max_length=300, widget=forms.URLInput,
+                              help_text="Till exempel https://kommun.se/familjecentralen")
     sweref_north = forms.FloatField(label="N (SWEREF 99 TM, meter)", required=False,
                                     help_text="I stället för latitud och longitud")
     sweref_east = forms.FloatField(label="E (SWEREF 99 TM, meter)", required=False)

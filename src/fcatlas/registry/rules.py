@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -57,6 +58,15 @@ class RuleViolation(ValueError):
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
 
 
+def _shown(value) -> str:
+    """A value as the message shows it: numbers in Swedish (1,5; 175), anything else quoted."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int | float | Decimal) and math.isfinite(float(value)):
+        return format_number(float(value), 0 if float(value).is_integer() else min(_decimal_places(value), 4))
+    return repr(value)
+
+
 def _date(value) -> date | None:
     if value in (None, ""):
         return None
@@ -69,11 +79,13 @@ def _date(value) -> date | None:
 
 
 def problems(record: dict, *, municipality_polygon=None, municipality_name: str = "kommunen",
+             place_of: Callable[[float, float], str | None] | None = None,
              known_methods: set[str] | None = None, today: date | None = None) -> list[Problem]:
     """Every problem with a normalised unit record (``editing.normalised``), in the order of the record.
 
-    ``municipality_polygon`` is the kommun's boundary in EPSG:3006 (for the point-in-kommun check) and
-    ``municipality_name`` its name for the message."""
+    ``municipality_polygon`` is the kommun's boundary in EPSG:3006 (for the point-in-kommun check),
+    ``municipality_name`` its name and ``place_of(lon, lat)`` the name of the kommun a point does lie in, for
+    the message."""
     today = today or date.today()
     found: list[Problem] = []
 
@@ -122,7 +134,7 @@ def problems(record: dict, *, municipality_polygon=None, municipality_name: str 
     postcode = record.get("postcode") or ""
     if postcode and not _POSTCODE.match(postcode):
         add("postcode", f"Postnumret {postcode!r} har inte fem siffror.")
-    _coordinates(record, municipality_polygon, municipality_name, add)
+    _coordinates(record, municipality_polygon, municipality_name, place_of, add)
     _ages(record, add)
     _organisation(record, add)
     _contact(record, add)
@@ -150,7 +162,7 @@ def _number(value) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _coordinates(record, polygon, place: str, add) -> None:
+def _coordinates(record, polygon, place: str, place_of, add) -> None:
     lat, lon = record.get("latitude"), record.get("longitude")
     if lat is None and lon is None:
         return
@@ -169,8 +181,9 @@ def _coordinates(record, polygon, place: str, add) -> None:
     if polygon is not None:
         outside = polygon.distance(point(lon, lat))
         if outside > MAX_DISTANCE_OUTSIDE_KOMMUN_M:
-            add("latitude", f"Punkten ligger {format_distance(outside)} utanför {place}. Kontrollera koordinaterna "
-                            "eller kommunen.")
+            actual = place_of(lon, lat) if place_of else None
+            add("latitude", f"Punkten ligger {format_distance(outside)} utanför {place}"
+                            + (f" (i {actual})" if actual else "") + ". Kontrollera koordinaterna eller kommunen.")
 
 
 def _ages(record, add) -> None:
@@ -180,7 +193,7 @@ def _ages(record, add) -> None:
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CHILD_AGE:
-            add(field, f"Åldern {value!r} är inte ett helt antal år mellan 0 och {MAX_CHILD_AGE}.")
+            add(field, f"Åldern {_shown(value)} är inte ett helt antal år mellan 0 och {MAX_CHILD_AGE}.")
         else:
             ages[field] = value
     if len(ages) == 2 and ages["children_age_from"] > ages["children_age_to"]:
@@ -207,7 +220,7 @@ def _organisation(record, add) -> None:
         number = _number(fte)
         if number is None or not 0 < number <= MAX_COORDINATOR_FTE or _decimal_places(fte) > 2:
             add("coordinator_fte", f"Samordnarens årsarbetare ska vara ett tal över 0 och högst {MAX_COORDINATOR_FTE}, "
-                                   f"med högst två decimaler, inte {fte!r}.")
+                                   f"med högst två decimaler, inte {_shown(fte)}.")
         elif record.get("has_coordinator") is False:
             add("coordinator_fte", "Samordnare är ”Nej” men samordnarens årsarbetare är angivna. Ändra det ena.")
     if record.get("budget") not in ("", None, *Budget.values):
@@ -290,4 +303,4 @@ def _staffing(staffing, add) -> None:
         limit = MAX_FTE[profession]
         if number is None or not 0 < number <= limit or _decimal_places(fte) > 2:
             add(f"staffing.{profession}", f"{label}: årsarbetare ska vara ett tal över 0 och högst "
-                                          f"{format_number(limit)} vid en enhet, med högst två decimaler, inte {fte!r}.")
+                                          f"{format_number(limit)} vid en enhet, med högst två decimaler, inte {_shown(fte)}.")

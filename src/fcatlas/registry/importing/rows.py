@@ -169,8 +169,6 @@ class RowChecker:
             record["longitude"], record["latitude"] = coordinates
         if municipality is None and not row.errors:
             municipality = self.municipality_from_place(row, record, coordinates)
-        if municipality and coordinates:
-            self.check_distance(row, municipality, coordinates, given)
         if municipality:
             record["municipality_id"] = municipality.code
             row.municipality_code, row.municipality_name = municipality.code, municipality.name
@@ -334,20 +332,6 @@ class RowChecker:
         self.error(row, "latitud", f"Punkten {_coordinate_text(lat, lon)} {self.where(row, '')} ligger utanför "
                                    f"Sverige ({format_distance(distance)} från närmaste kommun). Kontrollera koordinaterna.")
 
-    def check_distance(self, row, municipality, coordinates, given):
-        lon, lat = coordinates
-        code, nearest = geometry.nearest_municipality(lon, lat)
-        if nearest > MAX_DISTANCE_OUTSIDE_KOMMUN_M:
-            self.outside_sweden(row, coordinates, nearest)
-            return
-        distance = geometry.municipality_polygon(municipality.code).distance(geometry.point(lon, lat))
-        if distance > MAX_DISTANCE_OUTSIDE_KOMMUN_M:
-            column = next((given[k][0] for k in ("latitude", "northing", "sweref_x") if k in given), "")
-            inside = self.names.by_code[code].name
-            self.error(row, column, f"Punkten {_coordinate_text(lat, lon)} {self.where(row, '')} ligger "
-                                    f"{format_distance(distance)} utanför {municipality.name} (i {inside}). Kontrollera "
-                                    "koordinaterna eller kommunen.")
-
     def identify(self, row, record, municipality) -> Unit | None:
         existing = None
         if record.get("external_id"):
@@ -460,7 +444,7 @@ class RowChecker:
         name = self.names.by_code[after["municipality_id"]].name if after.get("municipality_id") in self.names.by_code \
             else "kommunen"
         for problem in problems(after, municipality_polygon=polygon, municipality_name=name,
-                                known_methods=self.known_methods):
+                                place_of=geometry.place_of, known_methods=self.known_methods):
             self.error(row, self.column_of(problem.field), problem.message)
 
 
