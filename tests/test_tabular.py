@@ -7,6 +7,7 @@ import time
 import tracemalloc
 import zipfile
 
+import openpyxl.xml
 import pytest
 from openpyxl import Workbook
 
@@ -149,6 +150,25 @@ def test_a_zip_bomb_is_refused_before_anything_is_unpacked():
         tracemalloc.stop()
     assert refused.value.limit == "max_unpacked_bytes"
     assert peak < 20 * 1024 * 1024
+
+
+def test_xml_entity_expansion_in_a_workbook_is_refused_by_defusedxml():
+    def laughs(sheet: bytes) -> bytes:
+        entities = b'<!ENTITY a "ha">' + b"".join(
+            b'<!ENTITY %s "%s">' % (b"b" * (n + 1), (b"&" + b"b" * n + b";") * 10 if n else b"&a;" * 10)
+            for n in range(9))
+        return sheet.replace(b"<worksheet", b"<!DOCTYPE worksheet [" + entities + b"]><worksheet", 1)
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(TabularError, match="går inte att öppna; den verkar vara skadad") as refused:
+            read_table(xlsx([["namn"], ["x"]], patch=laughs), "skratt.xlsx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "Entit" not in str(refused.value), "the message is Swedish"
+    assert peak < 20 * 1024 * 1024
+    assert openpyxl.xml.DEFUSEDXML, "openpyxl parses through defusedxml only when it is installed"
 
 
 def geojson(features) -> bytes:

@@ -319,3 +319,15 @@ def test_the_command_refuses_an_unknown_user(tmp_path):
     with pytest.raises(CommandError, match="ingen användare 'okänd'"):
         call_command("import_units", str(path), "--user", "okänd", stdout=io.StringIO())
     assert Unit.objects.count() == 0
+
+
+def test_the_command_refuses_a_file_over_the_size_cap_without_reading_it(tmp_path):
+    huge = tmp_path / "enheter.csv"
+    with open(huge, "wb") as sparse:  # 25 GB on paper, nothing on disk
+        sparse.truncate(25 * 1024 ** 3)
+
+    output = io.StringIO()
+    with pytest.raises(CommandError, match="ingenting har sparats"):
+        call_command("import_units", str(huge), stdout=output)
+    assert "Filen enheter.csv är 25\u00a0600,0 MB; största tillåtna storlek är 20 MB. Dela upp filen." in output.getvalue()
+    assert Unit.objects.count() == 0

@@ -1,11 +1,10 @@
 """Read-only JSON API, /api/v1/. GeoJSON answers are RFC 7946 (WGS 84, lon/lat)."""
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
-from pydantic import Field
 
 from fcatlas.reference import queries
 from fcatlas.reference.models import Region
@@ -23,8 +22,10 @@ from .schemas import (
     Error,
     FeatureCollection,
     MunicipalityOut,
+    PageNumber,
     RegionOut,
     Status,
+    UnitNumber,
     UnitOut,
     UnitPage,
     VulnerableAreaOut,
@@ -142,7 +143,7 @@ def _unit_out(unit: Unit) -> dict:
 
 @api.get("/units", response=UnitPage, tags=["registry"],
          summary="Units (family centres and similar services), filtered, 100 a page")
-def list_units(request, filters: Query[UnitFilter], page: Annotated[int, Field(ge=1)] = 1):
+def list_units(request, filters: Query[UnitFilter], page: PageNumber = 1):
     units = filter_units(**filters.dict()).order_by("municipality_id", "name", "pk").prefetch_related(*PREFETCH)
     count = units.count()
     start = (page - 1) * UNITS_PER_PAGE
@@ -168,5 +169,5 @@ def export_units_file(request, filters: Query[UnitFilter], format: ExportFormat 
 
 
 @api.get("/units/{unit_id}", response={200: UnitOut, 404: Error}, tags=["registry"], summary="One unit")
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: UnitNumber):
     return _unit_out(get_object_or_404(filter_units(), pk=unit_id))

@@ -4,6 +4,7 @@ Every endpoint takes ``year``, the Police list year that decides which areas cou
 (default: the newest list), and says in ``source`` what population figures it stands on.
 """
 
+import math
 from typing import Annotated, Literal
 
 from ninja import Query, Router, Schema
@@ -16,6 +17,7 @@ from fcatlas.analysis.police import DEFAULT_LIST_YEAR, LIST_YEARS
 from fcatlas.planning import services
 
 from .responses import geojson_response
+from .schemas import UnitNumber
 
 router = Router(tags=["planning"])
 
@@ -243,6 +245,8 @@ class ScenarioOut(Schema):
 def _point(text: str) -> tuple[float, float]:
     try:
         lon, lat = (float(part) for part in text.split(","))
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            raise ValueError
     except ValueError:
         raise HttpError(422, f"'add' ska vara 'longitud,latitud' i WGS 84, till exempel 13.0,55.6 – inte {text!r}.") from None
     return lon, lat
@@ -250,7 +254,7 @@ def _point(text: str) -> tuple[float, float]:
 
 @router.get("/scenario", response=ScenarioOut, auth=planner_auth,
             summary="What-if: coverage before and after adding units (lon,lat) and closing units (ids); planners only")
-def scenario(request, add: Query[list[str]] = None, close: Query[list[int]] = None,
+def scenario(request, add: Query[list[str]] = None, close: Query[list[UnitNumber]] = None,
              radius: Radius = services.DEFAULT_RADIUS_M, municipality: str | None = None, region: str | None = None,
              year: Year = DEFAULT_LIST_YEAR):
     scenario_request = services.ScenarioRequest(add=[_point(p) for p in add or []], close=close or [], radius_m=radius)

@@ -1,6 +1,11 @@
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
+from pydantic import Field
+
+UnitNumber = Annotated[int, Field(ge=1, le=2**63 - 1, description="a unit's number (`id`)")]
+"""Bounded by the database's 64-bit row ids, so that no number can overflow a query."""
+PageNumber = Annotated[int, Field(ge=1, le=1_000_000, description="page number, from 1")]
 
 Category = Literal["vulnerable", "risk", "especially_vulnerable"]
 

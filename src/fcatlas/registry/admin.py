@@ -2,6 +2,7 @@
 (``editing.save_unit``), never through the admin."""
 
 from django.contrib import admin
+from django.db import models
 
 from fcatlas.accounts.admin import site
 
@@ -9,6 +10,8 @@ from .models import Unit, UnitChange
 
 
 class ReadOnly(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def has_module_permission(self, request):
         return site.has_permission(request)
 

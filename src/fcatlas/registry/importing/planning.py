@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from fcatlas.tabular import DEFAULT_LIMITS, Limits, TabularError, read_table, unescape_formula
+from fcatlas.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_path, read_table, unescape_formula
 
 from ..editing import EditConflict, save_unit
 from ..models import Unit
@@ -88,19 +88,20 @@ class ImportResult:
     unchanged: int
 
 
-def _read_bytes(file) -> bytes:
-    if isinstance(file, bytes | bytearray):
-        return bytes(file)
+def _read(file, filename: str, limits: Limits) -> Table:
+    """A path is measured before it is read and an open file read no further than one byte past the cap, so
+    that a file too large is refused without being read into memory."""
     if isinstance(file, str | Path):
-        return Path(file).read_bytes()
-    return file.read()
+        return read_path(Path(file), limits)
+    data = bytes(file) if isinstance(file, bytes | bytearray) else file.read(limits.max_bytes + 1)
+    return read_table(data, filename, limits)
 
 
 def plan_import(file, filename: str, *, user=None, limits: Limits = DEFAULT_LIMITS) -> ImportPlan:
     """Read and check a file of units without writing anything; say per row what an import would do."""
     plan = ImportPlan(filename=filename)
     try:
-        table = read_table(_read_bytes(file), filename, limits)
+        table = _read(file, filename, limits)
     except TabularError as error:
         plan.messages.append(Message(str(error), error.column or ""))
         return plan

@@ -349,8 +349,10 @@ class RowChecker:
             key = None
         if key:
             if key in self.seen:
-                self.error(row, "", f"Samma enhet finns redan på {self.row_word} {self.seen[key]} "
-                                    f"({self.where(row, '')}). Ta bort den ena.")
+                column = self.header("external_id" if key[0] == "id" else "name",
+                                     default="externt id" if key[0] == "id" else "namn")
+                self.error(row, column, f"{self.where(row, column).capitalize()}: samma enhet som på "
+                                        f"{self.row_word} {self.seen[key]}. Ta bort den ena.")
             self.seen.setdefault(key, row.number)
         if existing:
             row.unit_pk, row.unit_version = existing.pk, existing.version

@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--format", dest="fmt", choices=list(FORMATS), required=True,
-                            help="csv, xlsx, geojson, gpkg (GeoPackage, layer 'enheter') or hsds (HSDS 3 JSON)")
+                            help="; ".join(f"{key}: {chosen.label}" for key, chosen in FORMATS.items()))
         parser.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
         parser.add_argument("--kommun", help="only units in this kommun (4-digit code, e.g. 0114)")
         parser.add_argument("--region", help="only units in this region (2-digit code, e.g. 20)")

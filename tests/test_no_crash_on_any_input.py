@@ -1,0 +1,97 @@
+"""Whatever a visitor puts in a query string and whatever file an editor uploads: never a 500, never a partial
+write, always an error that says where. Generated cases (``strategies``); ``FCATLAS_FUZZ_EXAMPLES`` sets how many
+(``benchmarks/fuzz_inputs.py`` runs tens of thousands)."""
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from strategies import any_file, check_import, check_request, check_upload, csv_files, geojson_files, query_strings, \
+    url_paths, url_routes, xlsx_files
+
+EXAMPLES = int(os.environ.get("FCATLAS_FUZZ_EXAMPLES", "100"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                       HealthCheck.data_too_large])
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def units(make_unit):
+    return [make_unit(name="Familjecentralen Fuzz", municipality="1280", latitude=55.605, longitude=13.0038),
+            make_unit(name="Familjecentralen Luddig", municipality="0180",
+                      services=("maternal_health", "child_health", "open_preschool", "preventive_social_services"))]
+
+
+def test_every_page_and_endpoint_refuses_a_nul_character_in_swedish(client, units):
+    for path in url_paths():
+        path = path.replace("{unit}", str(units[0].pk))
+        response = client.get(path, {"region": "12\x00"})
+        expected = ("Adressen innehåller ett otillåtet tecken (NUL)" if "%00" in path
+                    else "Parametern ”region” innehåller ett otillåtet tecken (NUL)")
+        assert response.status_code == 400, path
+        assert expected in response.content.decode(), path
+
+
+def test_every_parameter_with_huge_or_odd_numbers_is_answered_without_a_server_error(client, units, administrator):
+    client.force_login(administrator)
+    client.raise_request_exception = False
+    crashed = []
+    for path, names in url_routes().items():
+        path = path.replace("{unit}", str(units[0].pk))
+        for name in names:
+            for value in ("9" * 20, "-" + "9" * 400, "1e309", "nan"):
+                try:
+                    check_request(client, path, f"{name}={value}")
+                except AssertionError as crash:
+                    crashed.append(str(crash))
+    assert not crashed, "\n".join(crashed)
+
+
+@FUZZ
+@given(data=st.data())
+def test_no_query_string_gives_a_server_error_on_any_page_or_endpoint(client, units, administrator, data):
+    if data.draw(st.booleans(), label="logged in"):
+        client.force_login(administrator)
+    else:
+        client.logout()
+    path = data.draw(st.sampled_from(url_paths()), label="path").replace("{unit}", str(units[0].pk))
+    check_request(client, path, data.draw(query_strings(), label="query"))
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user("national_administrator")
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user("municipal_coordinator", municipality="1280")
+
+
+@FUZZ
+@given(file=csv_files())
+def test_no_csv_file_crashes_the_importer_or_writes_part_of_itself(editor, units, file):
+    check_import(editor, *file)
+
+
+@FUZZ
+@given(file=xlsx_files())
+def test_no_spreadsheet_crashes_the_importer_or_writes_part_of_itself(editor, units, file):
+    check_import(editor, *file)
+
+
+@FUZZ
+@given(file=geojson_files())
+def test_no_geojson_file_crashes_the_importer_or_writes_part_of_itself(editor, units, file):
+    check_import(editor, *file)
+
+
+@settings(FUZZ, max_examples=max(10, EXAMPLES // 5))
+@given(file=any_file)
+def test_the_import_page_answers_every_file_without_a_server_error(client, editor, units, file):
+    client.force_login(editor)
+    check_upload(client, *file)
