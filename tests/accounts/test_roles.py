@@ -20,7 +20,7 @@ def grant(*args) -> str:
 def test_grant_role_gives_a_coordinator_their_kommun_and_they_land_on_its_units(client):
     User.objects.create_user("karin", password="lösen-ord-123")
 
-    assert grant("karin", "municipal_coordinator", "--kommun", "1280") == "karin är nu kommunal samordnare för malmö.\n"
+    assert grant("karin", "municipal_coordinator", "--kommun", "1280") == "karin är nu kommunal samordnare för Malmö.\n"
 
     membership = Membership.objects.get(user__username="karin")
     assert (membership.role, membership.municipality_id, membership.region_id) == ("municipal_coordinator", "1280", None)

@@ -19,4 +19,5 @@ class Command(BaseCommand):
             membership = grant_role(username, role, region=region, municipality=municipality)
         except RoleError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"{username} är nu {describe(membership).lower()}.")
+        role_text = describe(membership)
+        self.stdout.write(f"{username} är nu {role_text[:1].lower()}{role_text[1:]}.")
