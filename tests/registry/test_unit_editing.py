@@ -187,3 +187,17 @@ def test_pages_with_figures_from_a_synthetic_registry_say_so_even_without_local_
     for url in ("/kommun/0380/", "/region/03/"):
         page = client.get(url).content.decode()
         assert "Syntetisk demodata" in page and "(syntetisk demodata)" in page, url
+
+
+def test_lists_of_kommuner_and_units_are_in_swedish_alphabetical_order(client, make_user, make_unit):
+    for name, code in [("Öppna förskolan Ö", "1880"), ("Familjecentralen Å", "2321"), ("Familjecentralen Ä", "0765"),
+                       ("Familjecentralen Z", "1280")]:
+        make_unit(name=name, municipality=code)
+    client.force_login(make_user("national_administrator"))
+
+    listed = re.findall(r'<td><a href="/enheter/\d+/">([^<]+)</a>', client.get("/enheter/").content.decode())
+    options = re.findall(r'<option value="\d{4}"[^>]*>([^<]+)</option>', client.get("/enheter/ny/").content.decode())
+
+    assert listed == ["Familjecentralen Z", "Familjecentralen Å", "Familjecentralen Ä", "Öppna förskolan Ö"]  # Malmö, Åre, Älmhult, Örebro
+    assert options.index("Ystad") < options.index("Åre") < options.index("Älmhult") < options.index("Örebro")
+    assert len(options) == 290

@@ -7,6 +7,7 @@ from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
 
+from fcatlas.formatting import swedish_key
 from fcatlas.planning.context import coverage_context
 from fcatlas.planning.services import small_area_table
 from fcatlas.reference import queries
@@ -52,7 +53,7 @@ def municipality_detail(request, code):
         "municipality": municipality,
         "areas_by_year": _by_year(queries.vulnerable_areas(municipality=municipality.code)),
         "units": classification_counts(municipality.units.all()),
-        "unit_list": municipality.units.order_by("name"),
+        "unit_list": sorted(municipality.units.all(), key=lambda unit: swedish_key(unit.name)),
         "small_areas": small_area_table(municipality=municipality.code, radius_m=context["coverage"]["radius_m"],
                                         year=context["year"]),
     })

@@ -6,6 +6,7 @@ The form only turns what a person typed into a unit record; whether the record i
 
 from django import forms
 
+from fcatlas.formatting import swedish_key
 from fcatlas.geo import to_wgs84
 from fcatlas.reference.models import Municipality
 
@@ -57,7 +58,7 @@ class UnitForm(forms.ModelForm):
     working_methods = forms.ModelMultipleChoiceField(
         WorkingMethod.objects.filter(active=True), required=False, label="Arbetssätt",
         widget=forms.CheckboxSelectMultiple, to_field_name="code")
-    languages = forms.MultipleChoiceField(choices=sorted(LANGUAGES.items(), key=lambda item: item[1]), required=False,
+    languages = forms.MultipleChoiceField(choices=sorted(LANGUAGES.items(), key=lambda item: swedish_key(item[1])), required=False,
                                           label="Språk som personalen talar med familjerna",
                                           widget=forms.CheckboxSelectMultiple)
     opening_hours = forms.CharField(label="Öppettider", required=False, max_length=300,
@@ -92,6 +93,9 @@ class UnitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if allowed_municipalities is not None:
             self.fields["municipality"].queryset = allowed_municipalities
+        kommun = self.fields["municipality"]
+        kommun.choices = [("", kommun.empty_label)] + sorted(
+            ((m.code, m.name) for m in kommun.queryset.defer("geometry")), key=lambda choice: swedish_key(choice[1]))
         if self.instance.pk:
             self.fields["version"].required = True
             self.fields["version"].error_messages["required"] = (

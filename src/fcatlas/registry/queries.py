@@ -1,6 +1,9 @@
 """Finding units: the filters shared by the list page, the map and the API."""
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+
+from fcatlas.formatting import swedish_key
 
 from .models import Unit
 
@@ -46,3 +49,14 @@ def unit_feature(unit: Unit) -> dict:
             "region_code": unit.municipality.region_id, "synthetic": unit.synthetic,
         },
     }
+
+
+def page_in_swedish_order(units: QuerySet[Unit], number, per_page: int = 50) -> Page:
+    """One page of units by kommun and name in Swedish alphabetical order (Å, Ä, Ö after Z), which neither
+    database collates by itself; only the page's units are loaded."""
+    keys = sorted(units.values_list("pk", "municipality__name", "name"),
+                  key=lambda row: (swedish_key(row[1]), swedish_key(row[2]), row[0]))
+    page = Paginator([pk for pk, _, _ in keys], per_page).get_page(number)
+    loaded = units.select_related("municipality").in_bulk(page.object_list)
+    page.object_list = [loaded[pk] for pk in page.object_list]
+    return page

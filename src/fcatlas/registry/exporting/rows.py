@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from fcatlas.formatting import swedish_key
+
 from .. import schedules
 from ..editing import PREFETCH, unit_record
 from ..models import Classification, Unit, WorkingMethod
@@ -86,7 +88,7 @@ def row(unit: Unit, method_names: dict[str, str]) -> dict:
         result[service_part_header(kind, "operating_form")] = (
             CHOICE_LABELS["operating_form"][service["operating_form"]] if service else "")
         result[service_part_header(kind, "provider_name")] = service["provider_name"] if service else ""
-    result["arbetssätt"] = "; ".join(sorted(method_names[code] for code in r["working_methods"]))
+    result["arbetssätt"] = "; ".join(sorted((method_names[code] for code in r["working_methods"]), key=swedish_key))
     result["bemanning"] = "; ".join(f"{CHOICE_LABELS['profession'][profession]}: {decimal_comma(fte)}"
                                     for profession, fte in r["staffing"].items())
     for f in ("has_cooperation_agreement", "has_steering_group", "has_coordinator", "has_state_or_project_funding",

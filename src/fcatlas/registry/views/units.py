@@ -4,12 +4,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from fcatlas.accounts.permissions import can_edit_any, can_edit_unit, editable_municipalities
+from fcatlas.formatting import swedish_key
 from fcatlas.reference.models import Municipality, Region
 
 from .. import schedules
@@ -18,7 +18,7 @@ from ..exporting import FORMATS
 from ..editing import PREFETCH, EditConflict, remove_unit, save_unit, unit_record
 from ..forms import UnitForm, form_field
 from ..models import Classification, ServiceType, Source, Status, Unit, UnitChange, WorkingMethod
-from ..queries import filter_units
+from ..queries import filter_units, page_in_swedish_order
 from ..rules import RuleViolation
 from ..vocabulary import LANGUAGES, label
 
@@ -27,13 +27,14 @@ FILTERS = ("q", "municipality", "region", "classification", "status", "service",
 
 def unit_list(request):
     filters = {name: request.GET.get(name) or None for name in FILTERS}
-    units = filter_units(**filters).order_by("municipality__name", "name")
-    page = Paginator(units, 50).get_page(request.GET.get("sida"))
+    units = filter_units(**filters)
+    page = page_in_swedish_order(units, request.GET.get("sida"))
     query = urlencode({name: value for name, value in filters.items() if value})
     return render(request, "registry/unit_list.html", {
         "page": page, "filters": filters, "query": query,
         "any_synthetic": units.filter(synthetic=True).exists(),
-        "regions": Region.objects.all(), "municipalities": Municipality.objects.all(),
+        "regions": Region.objects.all(),
+        "municipalities": sorted(Municipality.objects.defer("geometry"), key=lambda m: swedish_key(m.name)),
         "classifications": Classification.choices, "statuses": Status.choices,
         "services": ServiceType.choices, "methods": WorkingMethod.objects.all(),
         "can_edit": can_edit_any(request.user),
