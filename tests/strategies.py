@@ -280,7 +280,9 @@ def _patterns(patterns, prefix=""):
 
 PATH_VALUES = {"<str:code>": ["12", "1280", "99", "x%00"], "<code>": ["12", "1280", "99", "ab"],
                "<int:pk>": ["{unit}", "999999", "9" * 30], "<int:number>": ["{unit}", "999999", "9" * 30],
-               "<unit_id>": ["{unit}", "999999", "9" * 30, "-1", "x"]}
+               "<unit_id>": ["{unit}", "999999", "9" * 30, "-1", "x"], "<str:token>": ["x", "eyJpIjoxfQ:1:x"],
+               "<slug:code>": ["enhet", "x"], "<str:fmt>": ["csv", "xlsx", "xml", "x"],
+               "<int:invitation>": ["1", "9" * 30]}
 
 
 @functools.cache

@@ -10,7 +10,7 @@ import sys
 import django
 from django.core.management import execute_from_command_line, get_commands, load_command_class
 
-DJANGO_COMMANDS_WE_EXPOSE = {"migrate", "createsuperuser", "changepassword"}
+DJANGO_COMMANDS_WE_EXPOSE = {"migrate", "createsuperuser", "changepassword", "db_worker"}
 
 
 def fcatlas_commands() -> dict[str, str]:

@@ -43,13 +43,35 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "fcatlas.atlas",
     "fcatlas.reference",
     "fcatlas.registry",
+    "fcatlas.survey",
     "fcatlas.planning",
     "fcatlas.accounts",
     "fcatlas.api",
 ]
+
+# Long work (mailings, big imports) runs as tasks in the database, done by `fcatlas db-worker` (started by
+# `fcatlas serve`), never inside a request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Mail: SMTP when FCATLAS_SMTP_HOST is set, else every message is written to var/mail/ to be read there.
+if os.environ.get("FCATLAS_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["FCATLAS_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("FCATLAS_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("FCATLAS_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("FCATLAS_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("FCATLAS_SMTP_TLS") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("FCATLAS_FROM_EMAIL", "Kartläggning av familjecentraler <kartlaggning@fcatlas.localhost>")
+SITE_URL = os.environ.get("FCATLAS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+"""The address links in e-mails point to."""
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -234,54 +234,77 @@ def _check_zip(data: bytes, filename: str, limits: Limits) -> None:
         raise TabularError(f"Filen {filename} är en zip-fil men ingen Excel-arbetsbok (XLSX).")
 
 
-def _read_xlsx(data: bytes, filename: str, limits: Limits) -> Table:
+def _open_workbook(data: bytes, filename: str, limits: Limits):
     import openpyxl
 
     _check_zip(data, filename, limits)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a broken workbook
         raise TabularError(f"Excel-filen {filename} går inte att öppna; den verkar vara skadad. Öppna och spara "
                            "den i Excel igen, eller spara den som CSV.") from None
+
+
+def _read_sheet(sheet, filename: str, limits: Limits, budget: list[int]) -> Table:
+    """One worksheet's rows; ``budget`` holds the rows the whole workbook may still have."""
+    sheet.reset_dimensions()  # a declared A1:XFD1048576 must not make every row 16 384 cells wide
+    rows, columns = [], None
+    try:
+        for line, cells in enumerate(sheet.iter_rows(), start=1):
+            values = [cell.value for cell in cells]
+            while values and (values[-1] is None or values[-1] == ""):
+                values.pop()
+            if len(values) > limits.max_columns:
+                raise TabularError(f"Rad {line} har ett värde i kolumn {column_name(len(values) - 1)}; en fil får "
+                                   f"ha högst {limits.max_columns} kolumner. Ta bort det som står längst till höger.",
+                                   line=line, limit="max_columns")
+            for index, cell in enumerate(cells[:len(values)]):
+                if getattr(cell, "data_type", None) == "f":
+                    where = columns[index] if columns and index < len(columns) else column_name(index)
+                    raise TabularError(f"Cellen på rad {line}, kolumn {where}, innehåller en formel ({cell.value}). "
+                                       "Kopiera bladet och klistra in det som värden, och försök igen.",
+                                       line=line, column=where)
+            _check_row(values, line, limits, columns)
+            if columns is None:
+                if values:
+                    columns = ["" if value is None else str(value).strip() for value in values]
+                continue
+            if not values:
+                continue
+            if budget[0] <= 0:
+                raise _too_many_rows(limits, line)
+            budget[0] -= 1
+            rows.append(Row(line, values))
+    except TabularError:
+        raise
+    except Exception:
+        raise TabularError(f"Excel-filen {filename} går inte att läsa; den verkar vara skadad. Spara den i Excel "
+                           "igen, eller som CSV.") from None
+    return Table(columns or [], rows, "xlsx")
+
+
+def _read_xlsx(data: bytes, filename: str, limits: Limits) -> Table:
+    workbook = _open_workbook(data, filename, limits)
     try:
         if not workbook.worksheets:
             raise TabularError(f"Excel-filen {filename} har inget blad.")
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # a declared A1:XFD1048576 must not make every row 16 384 cells wide
-        rows, columns = [], None
-        try:
-            for line, cells in enumerate(sheet.iter_rows(), start=1):
-                values = [cell.value for cell in cells]
-                while values and (values[-1] is None or values[-1] == ""):
-                    values.pop()
-                if len(values) > limits.max_columns:
-                    raise TabularError(f"Rad {line} har ett värde i kolumn {column_name(len(values) - 1)}; en fil får "
-                                       f"ha högst {limits.max_columns} kolumner. Ta bort det som står längst till höger.",
-                                       line=line, limit="max_columns")
-                for index, cell in enumerate(cells[:len(values)]):
-                    if getattr(cell, "data_type", None) == "f":
-                        where = columns[index] if columns and index < len(columns) else column_name(index)
-                        raise TabularError(f"Cellen på rad {line}, kolumn {where}, innehåller en formel ({cell.value}). "
-                                           "Kopiera bladet och klistra in det som värden, och försök igen.",
-                                           line=line, column=where)
-                _check_row(values, line, limits, columns)
-                if columns is None:
-                    if values:
-                        columns = ["" if value is None else str(value).strip() for value in values]
-                    continue
-                if not values:
-                    continue
-                if len(rows) >= limits.max_rows:
-                    raise _too_many_rows(limits, line)
-                rows.append(Row(line, values))
-        except TabularError:
-            raise
-        except Exception:
-            raise TabularError(f"Excel-filen {filename} går inte att läsa; den verkar vara skadad. Spara den i Excel "
-                               "igen, eller som CSV.") from None
+        return _read_sheet(workbook.worksheets[0], filename, limits, [limits.max_rows])
     finally:
         workbook.close()
-    return Table(columns or [], rows, "xlsx")
+
+
+def read_workbook(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Table]:
+    """Every sheet of an XLSX workbook by name, with the same caps as :func:`read_table` (the row cap counts
+    the whole workbook)."""
+    _too_big(len(data), limits, filename)
+    if Path(filename).suffix.lower() not in SPREADSHEET_SUFFIXES:
+        raise TabularError(f"Filen {filename} är ingen Excel-arbetsbok; spara den som .xlsx och försök igen.")
+    workbook = _open_workbook(data, filename, limits)
+    try:
+        budget = [limits.max_rows]
+        return {sheet.title: _read_sheet(sheet, filename, limits, budget) for sheet in workbook.worksheets}
+    finally:
+        workbook.close()
 
 
 POINT_COLUMNS = ("longitud", "latitud")

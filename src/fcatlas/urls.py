@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("fcatlas.registry.urls")),
     path("", include("fcatlas.accounts.urls")),
     path("", include("fcatlas.planning.urls")),
+    path("", include("fcatlas.survey.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

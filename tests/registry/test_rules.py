@@ -155,3 +155,9 @@ def test_after_saving_the_page_says_how_many_fields_changed(client, make_user, m
     assert "Sparat: 3 fält ändrade (telefon, e-post, öppettider)." in page
     assert page.index("Så når du enheten") < page.index("Verksamheter och klassificering") < page.index("Ändringshistorik")
     assert "040-12 34 56" in page and "mån–fre 8.00–16.00" in page
+
+
+def test_a_text_field_given_as_nothing_is_stored_as_empty_text_not_refused_by_the_database():
+    unit = save_unit(None, BASE | {"street_address": None, "phone": None}, source="manual_edit").unit
+    unit.refresh_from_db()
+    assert (unit.street_address, unit.phone) == ("", "")

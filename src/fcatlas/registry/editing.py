@@ -64,8 +64,12 @@ def _plain(value):
 
 
 def _model_value(field: str, value):
-    """The plain record value in the type the model field stores (floats for decimals go via str)."""
-    if value is not None and isinstance(Unit._meta.get_field(field), models.DecimalField):
+    """The plain record value in the type the model field stores (floats for decimals go via str; no text as
+    the empty string, which text columns store instead of NULL)."""
+    model_field = Unit._meta.get_field(field)
+    if value is None and isinstance(model_field, models.CharField | models.TextField) and not model_field.null:
+        return ""
+    if value is not None and isinstance(model_field, models.DecimalField):
         return Decimal(str(value))
     return value
 

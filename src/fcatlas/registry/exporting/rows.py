@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from fcatlas.formatting import swedish_key
+from fcatlas.spreadsheets import decimal_comma
 
 from .. import schedules
 from ..editing import PREFETCH, unit_record
@@ -56,10 +57,6 @@ def units_for_export(units) -> list[Unit]:
 
 def yes_no(value) -> str:
     return "" if value is None else ("ja" if value else "nej")
-
-
-def decimal_comma(number: float) -> str:
-    return (str(int(number)) if float(number).is_integer() else repr(float(number))).replace(".", ",")
 
 
 def row(unit: Unit, method_names: dict[str, str]) -> dict:

@@ -1,29 +1,15 @@
 """The spreadsheet exports: CSV (Swedish Excel: semicolons, UTF-8 with BOM) and XLSX."""
 
-import csv
 import io
 
-from fcatlas.tabular import FORMULA_PREFIXES, escape_formula
+from fcatlas.spreadsheets import csv_bytes, keep_text
 
-from .rows import about_lines, columns, decimal_comma, rows
+from .rows import about_lines, columns, rows
 
 
 def write_csv(units) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     headers = columns()
-    writer.writerow(headers)
-    for values in rows(units):
-        writer.writerow([_csv_cell(values[h]) for h in headers])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return decimal_comma(value)
-    return escape_formula(str(value))
+    return csv_bytes(headers, ([values[h] for h in headers] for values in rows(units)))
 
 
 def write_xlsx(units) -> bytes:
@@ -41,10 +27,7 @@ def write_xlsx(units) -> bytes:
         cell.font = Font(bold=True)
     for values in rows(units):
         sheet.append([values[h] for h in headers])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
-                cell.data_type = "s"
-                cell.quotePrefix = True
+        keep_text(sheet[sheet.max_row])
     sheet.freeze_panes = "C2"
     about = workbook.create_sheet("Om filen")
     for line in about_lines(units, escaped_with_apostrophe=False):

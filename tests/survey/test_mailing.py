@@ -1,0 +1,117 @@
+"""Invitations and reminders: queued by the page, sent by the task runner (django-tasks' database worker) through
+a real SMTP server on loopback, each with a personal link that opens the survey."""
+
+import email
+import email.policy
+import re
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+
+from fcatlas.survey.models import Audience, Invitation, Mailing, MailingKind
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox(settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.SITE_URL = "http://testserver"
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """The task runner's worker, once through the queue. It closes stale connections between tasks, which here
+    would close the test's own transaction, so that step is left out."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return lambda: call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def body_of(message) -> str:
+    return message.get_content()
+
+
+def request(client, wave, kind):
+    return client.post(f"/kartlaggning/{wave.pk}/utskick/", {"kind": kind}, follow=True)
+
+
+def test_invitations_go_out_through_the_task_runner_and_their_links_open_the_survey(
+        client, wave, inbox, make_user, surveyed_unit, django_capture_on_commit_callbacks, run_worker):
+    client.force_login(make_user("national_administrator"))
+    with django_capture_on_commit_callbacks(execute=True):
+        page = request(client, wave, "invitation")
+
+    assert "Inbjudningar till 1 mottagare skickas nu" in page.content.decode()
+    assert inbox.messages == [], "the request only queues the mailing"
+    run_worker()
+
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert message["To"] == "enkat@exempel.se"
+    assert message["Subject"].strip() == "Kartläggning 2026 – Familjecentralen Enkät"
+    link = re.search(r"http://testserver(/svar/\S+/)", body_of(message)).group(1)
+    assert "Du svarar för <strong>Familjecentralen Enkät</strong>" in client.get(link).content.decode()
+    mailing = Mailing.objects.get(wave=wave, kind=MailingKind.INVITATION)
+    assert (mailing.total, mailing.sent, mailing.failed, mailing.done) == (1, 1, 0, True)
+    assert mailing.skipped == 290 + 21 + 1, "kommuner, regions and the Lund unit have no address yet"
+    assert Invitation.objects.get(wave=wave, unit=surveyed_unit).sent_at is not None
+    shown = client.get(f"/kartlaggning/{wave.pk}/").content.decode()
+    assert "klart – 1 skickade" in shown
+
+
+def test_reminders_go_to_those_who_have_not_submitted_and_no_one_is_invited_twice(
+        client, wave, inbox, make_user, django_capture_on_commit_callbacks, run_worker):
+    client.force_login(make_user("national_administrator"))
+    with django_capture_on_commit_callbacks(execute=True):
+        request(client, wave, "invitation")
+    run_worker()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = request(client, wave, "invitation")
+    assert "Det finns ingen att skicka till" in again.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request(client, wave, "reminder")
+    run_worker()
+
+    assert [m["Subject"].strip() for m in inbox.messages] == ["Kartläggning 2026 – Familjecentralen Enkät",
+                                                      "Påminnelse: Kartläggning 2026 – Familjecentralen Enkät"]
+    assert "Vi har ännu inte fått ert svar" in body_of(inbox.messages[1])
+
+
+def test_a_forwarded_link_is_mailed_to_the_new_address_and_the_old_link_stops(
+        client, wave, inbox, make_user, unit_link, django_capture_on_commit_callbacks, run_worker):
+    coordinator = make_user("municipal_coordinator", municipality="1280")
+    client.force_login(coordinator)
+    invitation = Invitation.objects.get(wave=wave, audience=Audience.MUNICIPALITY, municipality="1280")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(f"/kartlaggning/{wave.pk}/inbjudan/{invitation.pk}/vidarebefordra/",
+                           {"email": "samordnare@malmo.exempel.se"}, follow=True)
+    assert "En ny länk för Malmö skickas till samordnare@malmo.exempel.se" in page.content.decode()
+    run_worker()
+    assert [m["To"] for m in inbox.messages] == ["samordnare@malmo.exempel.se"]
+
+    lund = Invitation.objects.get(wave=wave, audience=Audience.MUNICIPALITY, municipality="1281")
+    refused = client.post(f"/kartlaggning/{wave.pk}/inbjudan/{lund.pk}/vidarebefordra/", {"email": "x@lund.se"})
+    assert refused.status_code == 403, "a coordinator forwards only their own area's links"
