@@ -26,6 +26,7 @@ run: install
 	$(BIN)/fcatlas migrate --no-input
 	$(BIN)/fcatlas load-reference
 	$(BIN)/fcatlas load-demo
+	$(BIN)/fcatlas survey install
 	$(BIN)/fcatlas build-demand
 	PORT=$(PORT) $(BIN)/fcatlas serve
 

@@ -335,3 +335,82 @@ def check_upload(client: Client, filename: str, data: bytes) -> str:
     outcome = f"{response.status_code // 100}xx"
     OUTCOMES[("POST import page", outcome)] += 1
     return outcome
+
+
+@st.composite
+def submission_files(draw) -> tuple[str, bytes]:
+    """ODK submissions (XML, also broken or hostile) and Kobo/ODK Central exports for the survey importer."""
+    tags = st.sampled_from(["data", "enheten", "namn", "telefon", "samordnare", "samordnare_tid", "verksamheter",
+                            "verksamheter_pa_plats", "program", "grupp", "grupp_namn", "grupp_antal", "meta",
+                            "instanceID", "fcatlas_respondent", "x"])
+
+    def element(depth: int) -> str:
+        tag = draw(tags)
+        if depth > 3 or draw(st.booleans()):
+            return f"<{tag}>{_escape(draw(text))}</{tag}>"
+        return f"<{tag}>" + "".join(element(depth + 1) for _ in range(draw(st.integers(0, 3)))) + f"</{tag}>"
+
+    kind = draw(st.sampled_from(["right", "right", "xml", "xml", "hostile", "csv", "xlsx", "bytes"]))
+    if kind == "right":  # a submission that is right but for a value or two: these reach the writing step
+        values = {"namn": "Familjecentralen Fuzz", "telefon": "040-10 20 30", "samordnare": "nej",
+                  "verksamheter_pa_plats": "child_health", "bvc_huvudman": "region", "grupp_namn": "Pappagrupp",
+                  "grupp_antal": "8"}
+        for key in draw(st.lists(st.sampled_from(sorted(values)), max_size=2, unique=True)):
+            values[key] = draw(text)
+        v = {key: _escape(value) for key, value in values.items()}
+        instance = draw(st.uuids()) if draw(st.integers(0, 4)) else "inte-ett-uuid"
+        data = (f'<data id="provformular" version="1"><fcatlas_respondent>enhet:{{unit}}</fcatlas_respondent>'
+                f"<enheten><namn>{v['namn']}</namn><telefon>{v['telefon']}</telefon><samordnare>{v['samordnare']}"
+                f"</samordnare></enheten><verksamheter><verksamheter_pa_plats>{v['verksamheter_pa_plats']}"
+                f"</verksamheter_pa_plats><bvc><bvc_huvudman>{v['bvc_huvudman']}</bvc_huvudman></bvc></verksamheter>"
+                f"<program><grupp><grupp_namn>{v['grupp_namn']}</grupp_namn><grupp_antal>{v['grupp_antal']}"
+                f"</grupp_antal></grupp></program><meta><instanceID>uuid:{instance}</instanceID></meta></data>")
+        return "inskick.xml", data.encode("utf-8", "surrogatepass")
+    if kind == "xml":
+        body = "".join(element(1) for _ in range(draw(st.integers(0, 4))))
+        respondent = draw(st.sampled_from(["enhet:1", "enhet:2", "kommun:1280", "region:12", "", "x"]))
+        data = (f'<data id="{draw(st.sampled_from(["provformular", "annat"]))}" version="1">'
+                f"<fcatlas_respondent>{respondent}</fcatlas_respondent>{body}</data>").encode("utf-8", "surrogatepass")
+        return "inskick.xml", _truncated(data, draw(st.integers(0, 999))) if draw(st.integers(0, 9)) == 0 else data
+    if kind == "hostile":
+        return "inskick.xml", b'<?xml version="1.0"?><!DOCTYPE data [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>' \
+                              b"<data>&b;</data>"
+    if kind in ("csv", "xlsx"):
+        columns, rows = draw(tables)
+        columns = [draw(st.sampled_from(["fcatlas_respondent", "enheten/namn", "enheten-telefon", "_uuid", "KEY",
+                                         "_index", "program/grupp/grupp_namn"])) if i % 2 else column
+                   for i, column in enumerate(columns)]
+        if kind == "csv":
+            return "export.csv", "\n".join(";".join(row) for row in [columns, *rows]).encode("utf-8", "surrogatepass")
+        workbook = Workbook()
+        workbook.active.append([_sheet_text(column) for column in columns])
+        for row in rows:
+            workbook.active.append([_sheet_text(value) for value in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return "export.xlsx", buffer.getvalue()
+    return draw(st.sampled_from(["x.xml", "x.csv", "x.xlsx", "x.pdf"])), draw(st.binary(max_size=300))
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def check_survey_import(wave, version, filename: str, data: bytes, unit_pk: int) -> str:
+    """Check (and when clean, import) a file of submissions: refused with reasons and nothing written, or imported.
+    ``{unit}`` in the file stands for an invited unit's number."""
+    from fcatlas.survey.interchange import apply_import, plan_import
+    from fcatlas.survey.models import Response
+
+    data = data.replace(b"{unit}", str(unit_pk).encode())
+    before = Response.objects.count()
+    plan = plan_import(wave, version, data, filename)
+    if plan.has_errors:
+        assert all(message.strip() for message in plan.messages)
+        assert all(row.messages for row in plan.rows if row.action == "error")
+        assert Response.objects.count() == before, "a refused file wrote something"
+        outcome = "refused"
+    else:
+        outcome = "imported" if apply_import(plan).created else "nothing to import"
+    OUTCOMES[(f"survey import {filename.rpartition('.')[2]}", outcome)] += 1
+    return outcome

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strategies import any_file, check_import, check_request, check_upload, csv_files, geojson_files, query_strings, \
+from strategies import any_file, check_import, check_request, check_survey_import, check_upload, csv_files, \
+    submission_files, geojson_files, query_strings, \
     url_paths, url_routes, xlsx_files
 
 EXAMPLES = int(os.environ.get("FCATLAS_FUZZ_EXAMPLES", "100"))
@@ -95,3 +96,28 @@ def test_no_geojson_file_crashes_the_importer_or_writes_part_of_itself(editor, u
 def test_the_import_page_answers_every_file_without_a_server_error(client, editor, units, file):
     client.force_login(editor)
     check_upload(client, *file)
+
+
+@pytest.fixture
+def survey_wave(make_unit, units):
+    import datetime as dt
+    from pathlib import Path
+
+    from fcatlas.survey.models import Questionnaire
+    from fcatlas.survey.questionnaires import SHIPPED_DIR, add_version
+    from fcatlas.survey.waves import create_wave
+
+    form = Path(__file__).parent / "survey" / "provformular.md"
+    unit_form = add_version(Questionnaire.objects.create(code="prov", title="Prov", for_units=True),
+                            form.read_bytes(), form.name).version
+    organisation_form = add_version(Questionnaire.objects.create(code="huvudman", title="Huvudman", for_units=False),
+                                    (SHIPPED_DIR / "huvudman.md").read_bytes(), "huvudman.md").version
+    today = dt.date.today()
+    return create_wave(name="Fuzz", opens_on=today, closes_on=today + dt.timedelta(days=9), unit_version=unit_form,
+                       organisation_version=organisation_form)
+
+
+@FUZZ
+@given(file=submission_files())
+def test_no_submission_file_crashes_the_survey_importer_or_writes_part_of_itself(survey_wave, units, file):
+    check_survey_import(survey_wave, survey_wave.unit_version, *file, unit_pk=units[0].pk)

@@ -35,6 +35,11 @@ def page(browser):
 
 @pytest.fixture
 def site(live_server):
-    """The live server with the reference geography (live-server tests run on an emptied database)."""
+    """The live server with the reference geography and the working methods (live-server tests run on a database
+    emptied of what migrations wrote)."""
+    from fcatlas.registry.models import WorkingMethod
+    from fcatlas.registry.working_methods import install
+
     load_reference(settings.DATA_DIR)
+    install(WorkingMethod)
     return live_server.url

@@ -215,3 +215,11 @@ def test_answers_carry_over_from_the_last_wave_for_the_same_unit(client, wave, u
     carried = Response.objects.get(wave=later).answers
     assert carried["verksamheter"]["verksamheter_pa_plats"] == "child_health open_preschool"
     assert carried["enheten"]["namn"] == "Familjecentralen Enkät", "mapped answers come from the registry"
+
+
+def test_pressing_enter_in_a_field_saves_the_page_and_never_removes_a_repeat(client, unit_link):
+    page = client.get(unit_link + "sida/3/").content.decode()
+    form = page[page.index('id="survey-form"'):]
+    first_button = re.search(r"<button [^>]*>", form).group(0)
+    assert 'name="_action" value="save"' in first_button, "the browser submits with the form's first button"
+    assert form.index('value="save"') < form.index('name="_remove"')

@@ -81,6 +81,18 @@ def test_invitations_go_out_through_the_task_runner_and_their_links_open_the_sur
     assert "klart – 1 skickade" in shown
 
 
+def test_the_made_up_addresses_of_synthetic_units_get_no_mail_through_smtp(
+        client, wave, inbox, make_user, make_unit, django_capture_on_commit_callbacks, run_worker):
+    demo = make_unit(name="Familjecentralen Demo", municipality="1280", email="demo@exempel.se", synthetic=True)
+    Invitation.objects.create(wave=wave, audience=Audience.UNIT, unit=demo, unit_number=demo.pk,
+                              municipality=demo.municipality, region=demo.municipality.region, email=demo.email)
+    client.force_login(make_user("national_administrator"))
+    with django_capture_on_commit_callbacks(execute=True):
+        request(client, wave, "invitation")
+    run_worker()
+    assert [m["To"] for m in inbox.messages] == ["enkat@exempel.se"]
+
+
 def test_reminders_go_to_those_who_have_not_submitted_and_no_one_is_invited_twice(
         client, wave, inbox, make_user, django_capture_on_commit_callbacks, run_worker):
     client.force_login(make_user("national_administrator"))

@@ -68,7 +68,7 @@ def test_an_upload_with_problems_lists_them_in_swedish_and_stores_nothing(client
                           {"fil": SimpleUploadedFile("prov.md", broken.encode())})
 
     assert refused.status_code == 400
-    assert "Bladet survey, rad 6, kolumn type: Svarslistan ”janej” finns inte på bladet choices." \
+    assert "Bladet survey, rad 7, kolumn type: Svarslistan ”janej” finns inte på bladet choices." \
         in refused.content.decode()
     assert QuestionnaireVersion.objects.filter(questionnaire__code="prov").count() == 1
 
@@ -91,5 +91,5 @@ def test_the_command_validates_a_form_and_says_where_it_is_wrong(tmp_path):
     output = io.StringIO()
     with pytest.raises(CommandError, match="1 fel"):
         call_command("survey", "validate", str(bad), stdout=output)
-    assert "Bladet survey, rad 11, kolumn calculation: Uttrycket ”count-valda(${…})” är inte giltig XPath" in \
+    assert "Bladet survey, rad 12, kolumn calculation: Uttrycket ”count-valda(${…})” är inte giltig XPath" in \
         output.getvalue().replace("\n", "")

@@ -24,19 +24,19 @@ def test_a_form_compiles_from_markdown_and_from_excel_to_the_same_xform(filename
 
 @pytest.mark.parametrize("change, expected", [
     (("| | text | telefon |", "| | txet | telefon |"),
-     "Bladet survey, rad 4, kolumn type: Okänd frågetyp ”txet”."),
+     "Bladet survey, rad 5, kolumn type: Okänd frågetyp ”txet”."),
     (("select_one ja_nej", "select_one janej"),
-     "Bladet survey, rad 6, kolumn type: Svarslistan ”janej” finns inte på bladet choices."),
+     "Bladet survey, rad 7, kolumn type: Svarslistan ”janej” finns inte på bladet choices."),
     (("${samordnare} = 'ja'", "${samordnarx} = 'ja'"),
-     "Bladet survey, rad 7, kolumn relevant: Hänvisningen ${samordnarx} pekar på en fråga som inte finns"),
+     "Bladet survey, rad 8, kolumn relevant: Hänvisningen ${samordnarx} pekar på en fråga som inte finns"),
     (("| | date | oppnade |", "| | date | telefon |"),
-     "Bladet survey, rad 5, kolumn name: Namnet ”telefon” finns redan i samma grupp"),
+     "Bladet survey, rad 6, kolumn name: Namnet ”telefon” finns redan i samma grupp"),
     ((". > 0 and . <= 5", ". > 0 and and . <= 5"),
-     "Bladet survey, rad 7, kolumn constraint: Uttrycket ”. > 0 and and . <= 5” är inte giltig XPath"),
+     "Bladet survey, rad 8, kolumn constraint: Uttrycket ”. > 0 and and . <= 5” är inte giltig XPath"),
     (("count-selected(", "count-valda("),
-     "Bladet survey, rad 11, kolumn calculation: Uttrycket ”count-valda(${…})” är inte giltig XPath (okänd funktion"),
+     "Bladet survey, rad 12, kolumn calculation: Uttrycket ”count-valda(${…})” är inte giltig XPath (okänd funktion"),
     (("| | text | namn | Enhetens namn | Name of the unit |", "| | text | namn | | |"),
-     "Bladet survey, rad 3, kolumn label: Frågan ”namn” saknar text (label)."),
+     "Bladet survey, rad 4, kolumn label: Frågan ”namn” saknar text (label)."),
 ])
 @pytest.mark.parametrize("suffix", [".md", ".xlsx"])
 def test_each_problem_names_sheet_row_and_column_in_swedish(change, expected, suffix):

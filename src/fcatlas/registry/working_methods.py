@@ -17,3 +17,12 @@ INITIAL_WORKING_METHODS = [
     ("counselling_drop_in", "Öppen rådgivning", "Samtal med socionom utan tidsbokning eller ärende.", None),
     ("interpreter_support", "Tolk och flerspråkig personal", "", None),
 ]
+
+
+def install(working_method_model) -> None:
+    """Create or update the initial working methods (the migration passes its historical model)."""
+    for code, name, description, parent in INITIAL_WORKING_METHODS:
+        working_method_model.objects.update_or_create(code=code, defaults={
+            "name": name, "description": description,
+            "parent": working_method_model.objects.get(code=parent) if parent else None,
+        })

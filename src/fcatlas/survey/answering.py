@@ -39,6 +39,20 @@ def _target(invitation: Invitation) -> dict:
     return {"audience": Audience.REGION, "region": invitation.region}
 
 
+RESPONDENT_FIELD = "fcatlas_respondent"
+"""A hidden question naming whom a response is for (``enhet:123``, ``kommun:1280``, ``region:12``): set on the web
+from the invitation, and what a submission collected in ODK or KoboToolbox carries to be imported."""
+
+
+def respondent_key(invitation_or_response) -> str:
+    item = invitation_or_response
+    if item.audience == Audience.UNIT:
+        return f"enhet:{item.unit_number}"
+    if item.audience == Audience.MUNICIPALITY:
+        return f"kommun:{item.municipality_id}"
+    return f"region:{item.region_id}"
+
+
 def _previous_answers(invitation: Invitation, definition: FormDefinition) -> dict[str, str]:
     """The answers the same respondent submitted in the last earlier wave on the same questionnaire, for the
     questions this form still has."""
@@ -75,6 +89,9 @@ def open_response(invitation: Invitation) -> Response:
     if invitation.audience == Audience.UNIT and invitation.unit_id:
         unit = Unit.objects.prefetch_related(*PREFETCH).get(pk=invitation.unit_id)
         start |= prefilled(definition, unit_record(unit))
+    respondent = f"/{definition.root}/{RESPONDENT_FIELD}"
+    if definition.node(respondent) is not None:
+        start[respondent] = respondent_key(invitation)
     for path, value in start.items():
         try:
             engine.set_answer(definition, answers, path, value)

@@ -353,6 +353,26 @@ def _problem(definition, node, path, value, document, element, language, evaluat
     return None
 
 
+def without_missing_repeats(definition: FormDefinition, answers: dict) -> dict:
+    """``answers`` with every repeat they do not mention given no instance (not the one to start with that a form
+    being filled in gets): for answers collected elsewhere, where no row means none."""
+
+    def fill(template: ET.Element, given: dict, schema: str) -> None:
+        for child in template:
+            if child.get(f"{{{JR}}}template") is not None or not len(child):
+                continue
+            name, child_schema = _local(child.tag), f"{schema}/{_local(child.tag)}"
+            if child_schema in definition.repeats:
+                instances = given.setdefault(name, [])
+                for instance in instances if isinstance(instances, list) else []:
+                    fill(child, instance, child_schema)
+            else:
+                fill(child, given.setdefault(name, {}) if isinstance(given.get(name, {}), dict) else {}, child_schema)
+
+    fill(definition.template, answers, f"/{definition.root}")
+    return answers
+
+
 def empty_answers(definition: FormDefinition) -> dict:
     """The answers of a form nobody has started: every repeat with one empty instance, as ODK starts."""
     return evaluate(definition, {}).answers

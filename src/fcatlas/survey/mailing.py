@@ -25,10 +25,17 @@ def link_of(invitation: Invitation) -> str:
     return settings.SITE_URL + reverse("survey-answer", kwargs={"token": link_token(invitation)})
 
 
+def mail_leaves_the_machine() -> bool:
+    return settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+
+
 def recipients(wave: Wave, kind: str):
     """The active invitations with an address that this kind of mailing goes to: every one not yet invited, or
-    (reminders) every invited one whose response is not submitted."""
+    (reminders) every invited one whose response is not submitted. The made-up addresses of synthetic demo units
+    get mail only while mail stays on this machine (written to var/mail/), never through SMTP."""
     invitations = wave.invitations.filter(revoked_at__isnull=True).exclude(email="")
+    if mail_leaves_the_machine():
+        invitations = invitations.exclude(unit__synthetic=True)
     if kind == MailingKind.INVITATION:
         return invitations.filter(sent_at__isnull=True)
     submitted = Response.objects.filter(wave=wave, status=ResponseStatus.SUBMITTED, invitation=OuterRef("pk"))
@@ -39,8 +46,12 @@ def message_for(invitation: Invitation, kind: str) -> EmailMessage:
     wave = invitation.wave
     whom = {Audience.UNIT: "enheten", Audience.MUNICIPALITY: "kommunen", Audience.REGION: "regionen"}[
         invitation.audience]
-    subject = (f"{'Påminnelse: ' if kind == MailingKind.REMINDER else ''}{wave.name} – {invitation.target_name}")
+    synthetic = bool(invitation.unit and invitation.unit.synthetic)
+    subject = (f"{'Påminnelse: ' if kind == MailingKind.REMINDER else ''}{wave.name} – {invitation.target_name}"
+               + (" (syntetisk demodata)" if synthetic else ""))
     body = "\n".join([
+        *(["SYNTETISK DEMODATA: enheten är påhittad för att visa hur kartläggningen fungerar.", ""] if synthetic
+          else []),
         "Hej!",
         "",
         f"Folkhälsomyndigheten och Socialstyrelsen kartlägger familjecentraler och familjecentralsliknande "
@@ -71,9 +82,11 @@ def request_mailing(wave: Wave, kind: str, user=None) -> Mailing:
     if not recipients(wave, kind).exists():
         raise MailingError("Det finns ingen att skicka till: alla med e-postadress har redan fått det här utskicket"
                            + (" eller svarat." if kind == MailingKind.REMINDER else "."))
+    active = wave.invitations.filter(revoked_at__isnull=True)
+    skipped = active.filter(email="").count() + (
+        active.exclude(email="").filter(unit__synthetic=True).count() if mail_leaves_the_machine() else 0)
     mailing = Mailing.objects.create(wave=wave, kind=kind, requested_by=user if user and user.is_authenticated
-                                     else None, total=recipients(wave, kind).count(),
-                                     skipped=wave.invitations.filter(revoked_at__isnull=True, email="").count())
+                                     else None, total=recipients(wave, kind).count(), skipped=skipped)
     transaction.on_commit(lambda: send_mailing.enqueue(mailing.pk))
     return mailing
 

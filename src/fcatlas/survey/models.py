@@ -247,7 +247,8 @@ class Mailing(models.Model):
     total = models.PositiveIntegerField(default=0)
     sent = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0, help_text="invitations without an e-mail address")
+    skipped = models.PositiveIntegerField(default=0, help_text="invitations without an e-mail address, and synthetic "
+                                                               "demo units' when mail goes out by SMTP")
     errors = models.JSONField(default=list)
 
     class Meta:

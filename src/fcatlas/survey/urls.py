@@ -19,6 +19,7 @@ urlpatterns = [
     path("kartlaggning/<int:pk>/svarsfrekvens.xlsx", staff.wave_rates_xlsx, name="survey-wave-rates"),
     path("kartlaggning/<int:pk>/svar.<str:fmt>", staff.wave_answers, name="survey-wave-answers"),
     path("kartlaggning/<int:pk>/granska/", staff.review_list, name="survey-review-list"),
+    path("kartlaggning/<int:pk>/las-in/", staff.wave_import, name="survey-wave-import"),
     path("kartlaggning/svar/<int:pk>/granska/", staff.review_response, name="survey-review"),
     path("kartlaggning/formular/", staff.questionnaire_list, name="survey-questionnaires"),
     path("kartlaggning/formular/<slug:code>/ny-version/", staff.questionnaire_upload, name="survey-questionnaire-upload"),

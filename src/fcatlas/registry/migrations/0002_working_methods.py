@@ -1,15 +1,10 @@
 from django.db import migrations
 
-from fcatlas.registry.working_methods import INITIAL_WORKING_METHODS
+from fcatlas.registry.working_methods import install
 
 
 def add_working_methods(apps, schema_editor):
-    WorkingMethod = apps.get_model("registry", "WorkingMethod")
-    for code, name, description, parent in INITIAL_WORKING_METHODS:
-        WorkingMethod.objects.update_or_create(code=code, defaults={
-            "name": name, "description": description,
-            "parent": WorkingMethod.objects.get(code=parent) if parent else None,
-        })
+    install(apps.get_model("registry", "WorkingMethod"))
 
 
 class Migration(migrations.Migration):

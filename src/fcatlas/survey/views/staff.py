@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import followup, mailing, review, waves
+from fcatlas.registry import staging
+
+from .. import followup, interchange, mailing, review, waves
 from ..mailing import link_of
 from ..models import (
     Invitation,
@@ -263,3 +265,42 @@ def questionnaire_download(request, pk: int, fmt: str):
         content = workbook_from_markdown(source.decode("utf-8")) if version.source_name.endswith(".md") else source
         return _download(content, f"{stem}.xlsx", ANSWER_FORMATS["xlsx"])
     raise Http404
+
+
+IMPORT_PURPOSE = "survey-import"
+
+
+@login_required
+def wave_import(request, pk: int):
+    """Answers collected in ODK or KoboToolbox: check a file row by row, then import exactly what was checked."""
+    _require(can_run_surveys, request)
+    wave = get_object_or_404(Wave, pk=pk)
+    context = {"wave": wave, "max_mb": MAX_FORM_UPLOAD_BYTES * 4 // (1024 * 1024)}
+    if request.method != "POST":
+        return render(request, "survey/wave_import.html", context)
+    if request.POST.get("step") == "confirm":
+        try:
+            staged = staging.load(request.POST.get("token", ""), request.user, purpose=IMPORT_PURPOSE)
+        except staging.StagingError as error:
+            return render(request, "survey/wave_import.html", context | {"error": str(error)}, status=400)
+        plan = interchange.ImportPlan.from_json(staged.plan)
+        result = interchange.apply_import(plan)
+        staging.discard(request.POST["token"], request.user, purpose=IMPORT_PURPOSE)
+        messages.success(request, f"{staged.filename}: {result.created} svar inlästa, {result.unchanged} fanns redan.")
+        return redirect(wave)
+    upload = request.FILES.get("fil")
+    audience = request.POST.get("formular")
+    if upload is None or audience not in ("enheter", "huvudman"):
+        context["error"] = "Välj formulär och en fil att läsa in (.xml, .csv eller .xlsx)."
+        return render(request, "survey/wave_import.html", context, status=400)
+    if upload.size > MAX_FORM_UPLOAD_BYTES * 4:
+        context["error"] = f"Filen {upload.name} är större än {context['max_mb']} MB; dela upp den."
+        return render(request, "survey/wave_import.html", context, status=400)
+    data = upload.read()
+    version = wave.unit_version if audience == "enheter" else wave.organisation_version
+    plan = interchange.plan_import(wave, version, data, upload.name)
+    context |= {"plan": plan, "filename": upload.name}
+    if not plan.has_errors and plan.count("create"):
+        context["token"] = staging.stage(data, upload.name, request.user, purpose=IMPORT_PURPOSE,
+                                         plan=plan.to_json())
+    return render(request, "survey/wave_import.html", context, status=400 if plan.has_errors else 200)
