@@ -141,3 +141,18 @@ def test_an_odk_central_csv_export_is_read(wave, surveyed_unit, test_form_versio
     apply_import(plan)
     response = Response.objects.get(instance_id=instance)
     assert response.answers["program"]["grupp"] == [] and response.submitted_at.isoformat().startswith("2026-11-29")
+
+
+def test_the_command_imports_a_submission_and_a_dry_run_writes_nothing(tmp_path, wave, surveyed_unit):
+    from django.core.management import call_command
+
+    path = tmp_path / "inskick.xml"
+    path.write_bytes(submission_xml(f"enhet:{surveyed_unit.pk}", str(uuid.uuid4())))
+    out = io.StringIO()
+    call_command("survey", "import", "Kartläggning 2026", str(path), "--dry-run", stdout=out)
+    assert "1 inskick: 1 nya svar" in out.getvalue() and Response.objects.count() == 0
+    call_command("survey", "import", "Kartläggning 2026", str(path), stdout=out)
+    assert "Klart: 1 svar inlästa, 0 fanns redan." in out.getvalue() and Response.objects.count() == 1
+    exported = tmp_path / "svar.csv"
+    call_command("survey", "export", "Kartläggning 2026", "-o", str(exported), stdout=out)
+    assert "Babycafé" in exported.read_text(encoding="utf-8-sig")

@@ -127,3 +127,13 @@ def test_a_forwarded_link_is_mailed_to_the_new_address_and_the_old_link_stops(
     lund = Invitation.objects.get(wave=wave, audience=Audience.MUNICIPALITY, municipality="1281")
     refused = client.post(f"/kartlaggning/{wave.pk}/inbjudan/{lund.pk}/vidarebefordra/", {"email": "x@lund.se"})
     assert refused.status_code == 403, "a coordinator forwards only their own area's links"
+
+
+def test_the_command_line_sends_a_mailing_with_its_progress(wave, inbox):
+    import io
+
+    output = io.StringIO()
+    call_command("survey", "send", "Kartläggning 2026", stdout=output)
+    assert "Inbjudningar: 1 skickade, 0 misslyckades, 312 utan e-postadress eller syntetiska." in \
+        output.getvalue().replace("\n", " ")
+    assert [m["To"] for m in inbox.messages] == ["enkat@exempel.se"]

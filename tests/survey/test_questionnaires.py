@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from fcatlas.survey import answering
+from fcatlas.survey import answering, tokens
 from fcatlas.survey.mapping import mapping_problems
 from fcatlas.survey.models import Audience, Questionnaire, QuestionnaireVersion
 from fcatlas.survey.questionnaires import SHIPPED_DIR, install_shipped
@@ -53,11 +53,15 @@ def test_a_changed_form_is_a_new_version_and_answers_keep_theirs(client, make_us
     uploaded = client.post("/kartlaggning/formular/prov/ny-version/",
                            {"fil": SimpleUploadedFile("prov.xlsx", workbook_from_markdown(changed))}, follow=True)
 
-    assert "Provformulär: version 2 är sparad." in uploaded.content.decode()
-    assert begun.version == test_form_version
+    assert "Provformulär: version 2 är sparad. Nya svar i Kartläggning 2026 ges på den; svar som redan påbörjats " \
+           "behåller sin version." in uploaded.content.decode()
     begun.refresh_from_db()
     assert begun.version.number == 1 and begun.answers["enheten"]["telefon"] == "040-10 10 10"
-    assert Questionnaire.objects.get(code="prov").latest_version().number == 2
+    wave.refresh_from_db()
+    assert wave.unit_version.number == 2
+    lund = answering.open_response(wave.invitations.get(audience=Audience.UNIT, unit__name="Familjecentralen Lund"))
+    assert lund.version.number == 2
+    assert "Vad heter enheten?" in client.get(f"/svar/{tokens.link_token(lund.invitation)}/sida/1/").content.decode()
 
 
 def test_an_upload_with_problems_lists_them_in_swedish_and_stores_nothing(client, make_user, test_form_version):

@@ -73,8 +73,8 @@ def message_for(invitation: Invitation, kind: str) -> EmailMessage:
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
-def request_mailing(wave: Wave, kind: str, user=None) -> Mailing:
-    """Record a mailing and hand it to the task runner once the record is committed."""
+def request_mailing(wave: Wave, kind: str, user=None, *, queue: bool = True) -> Mailing:
+    """Record a mailing and (``queue``) hand it to the task runner once the record is committed."""
     if kind not in MailingKind.values:
         raise MailingError(f"Okänd sorts utskick: {kind}.")
     if wave.mailings.filter(kind=kind, finished_at__isnull=True).exists():
@@ -87,14 +87,20 @@ def request_mailing(wave: Wave, kind: str, user=None) -> Mailing:
         active.exclude(email="").filter(unit__synthetic=True).count() if mail_leaves_the_machine() else 0)
     mailing = Mailing.objects.create(wave=wave, kind=kind, requested_by=user if user and user.is_authenticated
                                      else None, total=recipients(wave, kind).count(), skipped=skipped)
-    transaction.on_commit(lambda: send_mailing.enqueue(mailing.pk))
+    if queue:
+        transaction.on_commit(lambda: send_mailing.enqueue(mailing.pk))
     return mailing
 
 
 @task()
 def send_mailing(mailing_id: int) -> dict:
-    """Send one mailing's messages (the task runner's job), saving the progress every few messages."""
-    mailing = Mailing.objects.select_related("wave").get(pk=mailing_id)
+    """Send one mailing's messages (the task runner's job)."""
+    return deliver(Mailing.objects.select_related("wave").get(pk=mailing_id))
+
+
+def deliver(mailing: Mailing, on_progress=None) -> dict:
+    """Send a mailing's messages, saving its progress every few messages (``on_progress(sent_or_failed, total)``
+    after each, for the command line's progress bar)."""
     if mailing.finished_at:
         return {"sent": mailing.sent, "failed": mailing.failed}
     mailing.started_at = mailing.started_at or timezone.now()
@@ -120,6 +126,8 @@ def send_mailing(mailing_id: int) -> dict:
                 Invitation.objects.filter(pk=invitation.pk).update(**{stamp: timezone.now()})
             if number % PROGRESS_EVERY == 0:
                 mailing.save(update_fields=["sent", "failed", "errors"])
+            if on_progress:
+                on_progress(number, len(targets))
     mailing.finished_at = timezone.now()
     mailing.save(update_fields=["sent", "failed", "errors", "finished_at"])
     return {"sent": mailing.sent, "failed": mailing.failed}

@@ -59,3 +59,16 @@ def forward(invitation: Invitation, email: str) -> Invitation:
     invitation.save(update_fields=["revoked_at", "replaced_by"])
     invitation.responses.update(invitation=replacement)
     return replacement
+
+
+def adopt(version: QuestionnaireVersion, today: date | None = None) -> list[Wave]:
+    """Let the waves not yet closed that ask on an older version of the same questionnaire ask on ``version`` from
+    now on; responses already begun keep the version they were given on."""
+    today = today or timezone.localdate()
+    field = "unit_version" if version.questionnaire.for_units else "organisation_version"
+    waves = list(Wave.objects.filter(**{f"{field}__questionnaire": version.questionnaire, "closes_on__gte": today})
+                 .exclude(**{field: version}))
+    for wave in waves:
+        setattr(wave, field, version)
+        wave.save(update_fields=[field])
+    return waves

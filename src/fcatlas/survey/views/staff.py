@@ -247,9 +247,14 @@ def questionnaire_upload(request, code: str):
         return render(request, "survey/questionnaires.html", {
             "questionnaires": Questionnaire.objects.prefetch_related("versions"), "problems": problems,
             "problem_code": code}, status=400)
-    messages.success(request, f"{questionnaire.title}: version {installed.version.number} är sparad."
-                     if installed.created else f"{questionnaire.title}: filen är samma som version "
-                                               f"{installed.version.number}; ingen ny version behövs.")
+    if installed.created:
+        adopted = waves.adopt(installed.version)
+        messages.success(request, f"{questionnaire.title}: version {installed.version.number} är sparad."
+                         + (f" Nya svar i {', '.join(wave.name for wave in adopted)} ges på den; svar som redan "
+                            "påbörjats behåller sin version." if adopted else ""))
+    else:
+        messages.success(request, f"{questionnaire.title}: filen är samma som version {installed.version.number}; "
+                                  "ingen ny version behövs.")
     return redirect("survey-questionnaires")
 
 
