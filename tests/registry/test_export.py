@@ -196,3 +196,16 @@ def test_the_export_command_filters_by_kommun_and_region(tmp_path):
     out = tmp_path / "norrbotten.geojson"
     call_command("export_units", "--format", "geojson", "-o", str(out), "--region", "25", stdout=io.StringIO())
     assert [f["properties"]["namn"] for f in json.loads(out.read_text())["features"]] == ["Barnhälsan Kiruna"]
+
+
+def test_records_read_in_bulk_equal_the_records_of_each_unit(django_assert_max_num_queries):
+    from fcatlas.registry.demo import load_demo
+    from fcatlas.registry.editing import PREFETCH, unit_record, unit_records
+    from django.conf import settings
+
+    load_demo(settings.DATA_DIR)
+    units = Unit.objects.all()
+    with django_assert_max_num_queries(5):
+        bulk = unit_records(units)
+    assert len(bulk) == 246
+    assert bulk == {unit.pk: unit_record(unit) for unit in units.prefetch_related(*PREFETCH)}

@@ -31,11 +31,15 @@ def _organisation_names(data_dir: str) -> dict[tuple[str, str], str]:
 
 def organisation_name(place) -> str:
     """The official name of a region's or kommun's organisation (``Region`` or ``Municipality``)."""
-    kind = "kommun" if isinstance(place, Municipality) else "region"
+    return organisation_name_of("kommun" if isinstance(place, Municipality) else "region", place.code)
+
+
+def organisation_name_of(kind: str, code: str) -> str:
+    """The official name of the organisation of ``kind`` ("kommun" or "region") with ``code``."""
     try:
-        return _organisation_names(str(settings.DATA_DIR))[(kind, place.code)]
+        return _organisation_names(str(settings.DATA_DIR))[(kind, code)]
     except KeyError:
-        raise DataFileError(f"{NAMES_FILE}: {kind} {place.code} ({place.name}) saknas") from None
+        raise DataFileError(f"{NAMES_FILE}: {kind} {code} saknas") from None
 
 
 def normalise_name(text: str) -> str:

@@ -98,6 +98,37 @@ def unit_record(unit: Unit) -> dict:
     return record
 
 
+def unit_records(units) -> dict[int, dict]:
+    """``unit_record`` of every unit of a queryset, read in five queries without building a model instance per
+    row (a list page or an export of 10 000 units)."""
+    values = {row["pk"]: row for row in units.values("pk", "languages", *SCALAR_FIELDS)}
+    ids = units.values("pk")
+    records = {}
+    for pk, row in values.items():
+        record = {field: _plain(row[field]) for field in SCALAR_FIELDS}
+        record["languages"] = sorted(row["languages"] or [])
+        record |= {"opening_hours": [], "drop_in_hours": [], "services": {}, "working_methods": [], "staffing": {}}
+        records[pk] = record
+    kinds = {kind: key for key, kind in SCHEDULE_KINDS.items()}
+    for unit_id, kind, days, opens, closes in UnitSchedule.objects.filter(unit__in=ids).order_by(
+            "unit_id", "kind", "pk").values_list("unit_id", "kind", "days", "opens", "closes"):
+        records[unit_id][kinds[kind]].append({"days": days, "opens": opens, "closes": closes})
+    for record in records.values():
+        for key in SCHEDULE_KINDS:
+            record[key] = schedules.normalised(record[key])
+    for unit_id, service_type, *fields in UnitService.objects.filter(unit__in=ids).order_by(
+            "unit_id", "service_type").values_list("unit_id", "service_type", *SERVICE_FIELDS):
+        records[unit_id]["services"][service_type] = dict(zip(SERVICE_FIELDS, fields, strict=True))
+    through = Unit.working_methods.through
+    for unit_id, code in through.objects.filter(unit__in=ids).order_by("unit_id", "workingmethod__code").values_list(
+            "unit_id", "workingmethod__code"):
+        records[unit_id]["working_methods"].append(code)
+    for unit_id, profession, fte in UnitStaffing.objects.filter(unit__in=ids).order_by(
+            "unit_id", "profession").values_list("unit_id", "profession", "fte"):
+        records[unit_id]["staffing"][profession] = float(fte)
+    return records
+
+
 def normalised(record: dict) -> dict:
     """A record with every key present and values in the plain form ``unit_record`` returns."""
     complete = unit_record(Unit()) | record

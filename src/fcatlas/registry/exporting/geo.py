@@ -13,8 +13,9 @@ def features(units) -> list[dict]:
     result = []
     for unit, values in zip(units, rows(units), strict=True):
         properties = {k: v for k, v in values.items() if k not in ("latitud", "longitud")}
-        geometry = ({"type": "Point", "coordinates": [unit.longitude, unit.latitude]}
-                    if unit.latitude is not None and unit.longitude is not None else None)
+        latitude, longitude = unit.record["latitude"], unit.record["longitude"]
+        geometry = ({"type": "Point", "coordinates": [longitude, latitude]}
+                    if latitude is not None and longitude is not None else None)
         result.append({"type": "Feature", "id": unit.pk, "geometry": geometry, "properties": properties})
     return result
 
@@ -22,7 +23,7 @@ def features(units) -> list[dict]:
 def write_geojson(units) -> bytes:
     collection = {"type": "FeatureCollection", "name": GPKG_LAYER, "metadata": metadata(units),
                   "features": features(units)}
-    return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def write_gpkg(units) -> bytes:
@@ -33,7 +34,8 @@ def write_gpkg(units) -> bytes:
     headers = columns()
     frame = gpd.GeoDataFrame(
         [{h: row[h] for h in headers} for row in values] if values else {h: [] for h in headers},
-        geometry=[Point(u.longitude, u.latitude) if u.latitude is not None else None for u in units],
+        geometry=[Point(u.record["longitude"], u.record["latitude"]) if u.record["latitude"] is not None else None
+                  for u in units],
         crs="EPSG:4326")
     for name in NUMBER_COLUMNS:
         frame[name] = frame[name].astype("float64")

@@ -7,12 +7,11 @@ principal an ``organization`` under its official name, and working methods, serv
 import json
 import uuid
 
-from fcatlas.reference.names import organisation_name
+from fcatlas.reference.names import organisation_name_of
 
-from ..editing import unit_record
 from ..models import ServiceType, WorkingMethod
 from ..vocabulary import CHOICE_LABELS, LANGUAGES
-from .rows import CLASSIFICATION_LABELS, SOURCE_TEXT, SYNTHETIC_NOTICE, metadata
+from .rows import CLASSIFICATION_LABELS, SOURCE_TEXT, SYNTHETIC_NOTICE, ExportItem, metadata, units_for_export
 
 HSDS_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:fcatlas:hsds")
 HSDS_STATUS = {"active": "active", "planned": "inactive", "temporarily_closed": "temporarily closed",
@@ -29,19 +28,18 @@ def hsds_id(*parts) -> str:
     return str(uuid.uuid5(HSDS_NAMESPACE, ":".join(str(p) for p in parts)))
 
 
-def _organisation(unit, service) -> dict:
-    municipality = unit.municipality
-    if service.principal == "region":
-        return {"id": hsds_id("organization", "region", municipality.region_id),
-                "name": organisation_name(municipality.region),
-                "description": f"Regionen som är huvudman för hälso- och sjukvård i {municipality.region.name}."}
-    if service.principal == "municipality":
-        return {"id": hsds_id("organization", "municipality", municipality.code),
-                "name": organisation_name(municipality),
-                "description": f"Kommunen {municipality.name} i {municipality.region.name}."}
-    label = CHOICE_LABELS["principal"][service.principal]
-    name = service.provider_name.strip() or f"{label} vid {unit.name}"
-    return {"id": hsds_id("organization", service.principal, name.casefold()), "name": name,
+def _organisation(unit: ExportItem, service: dict) -> dict:
+    if service["principal"] == "region":
+        return {"id": hsds_id("organization", "region", unit.region_code),
+                "name": organisation_name_of("region", unit.region_code),
+                "description": f"Regionen som är huvudman för hälso- och sjukvård i {unit.region_name}."}
+    if service["principal"] == "municipality":
+        return {"id": hsds_id("organization", "municipality", unit.municipality_code),
+                "name": organisation_name_of("kommun", unit.municipality_code),
+                "description": f"Kommunen {unit.municipality_name} i {unit.region_name}."}
+    label = CHOICE_LABELS["principal"][service["principal"]]
+    name = service["provider_name"].strip() or f"{label} vid {unit.record['name']}"
+    return {"id": hsds_id("organization", service["principal"], name.casefold()), "name": name,
             "description": f"{label} som driver verksamhet vid familjecentraler."}
 
 
@@ -62,7 +60,7 @@ def _reaching(unit, record, location: dict) -> None:
         location["phones"] = [{"id": hsds_id("phone", unit.pk), "location_id": location_id,
                                "number": record["phone"], "type": "voice"}]
     if record["email"]:
-        location["contacts"] = [{"id": hsds_id("contact", unit.pk), "location_id": location_id, "name": unit.name,
+        location["contacts"] = [{"id": hsds_id("contact", unit.pk), "location_id": location_id, "name": record["name"],
                                  "email": record["email"]}]
     if record["website"]:
         location["url"] = record["website"]
@@ -75,8 +73,6 @@ def _reaching(unit, record, location: dict) -> None:
 
 
 def hsds_package(units) -> dict:
-    from .rows import units_for_export
-
     units = units_for_export(units)
     methods = {m.code: m for m in WorkingMethod.objects.all()}
     taxonomies = [
@@ -101,9 +97,9 @@ def hsds_package(units) -> dict:
         return terms[key]
 
     def attribute(link: str, entity: str, taxonomy_term: dict) -> dict:
+        """An attribute names its term by id; the terms are listed once in ``taxonomy_terms``."""
         return {"id": hsds_id("attribute", link, taxonomy_term["id"]), "link_id": link, "link_entity": entity,
-                "link_type": taxonomy_term["taxonomy"], "taxonomy_term_id": taxonomy_term["id"],
-                "taxonomy_term": taxonomy_term}
+                "link_type": taxonomy_term["taxonomy"], "taxonomy_term_id": taxonomy_term["id"]}
 
     for method in methods.values():
         term("working_methods", method.code, method.name, method.description,
@@ -112,46 +108,45 @@ def hsds_package(units) -> dict:
     organisations: dict[str, dict] = {}
     services, locations, service_at_locations = [], [], []
     for unit in units:
-        record = unit_record(unit)
+        record = unit.record
         location_id = hsds_id("location", unit.pk)
-        municipality = unit.municipality
-        classification = term("classification", unit.classification, CLASSIFICATION_LABELS[unit.classification],
-                              CLASSIFICATION_LABELS[unit.classification])
+        label_of_class = CLASSIFICATION_LABELS[unit.classification]
+        classification = term("classification", unit.classification, label_of_class, label_of_class)
         location = {
-            "id": location_id, "location_type": "physical", "name": unit.name,
-            "description": f"{CLASSIFICATION_LABELS[unit.classification]} i {municipality.name}. "
+            "id": location_id, "location_type": "physical", "name": record["name"],
+            "description": f"{label_of_class} i {unit.municipality_name}. "
                            f"{unit.classification_reason}" + (f" {SYNTHETIC_NOTICE}." if unit.synthetic else ""),
-            "external_identifier": unit.external_id or str(unit.pk),
-            "external_identifier_type": "fcatlas externt id" if unit.external_id else "fcatlas id",
+            "external_identifier": record["external_id"] or str(unit.pk),
+            "external_identifier_type": "fcatlas externt id" if record["external_id"] else "fcatlas id",
             "addresses": [], "attributes": [attribute(location_id, "location", classification)],
         }
-        if unit.latitude is not None:
-            location["latitude"], location["longitude"] = unit.latitude, unit.longitude
-        if unit.street_address and unit.postcode:
+        if record["latitude"] is not None:
+            location["latitude"], location["longitude"] = record["latitude"], record["longitude"]
+        if record["street_address"] and record["postcode"]:
             location["addresses"].append({
-                "id": hsds_id("address", unit.pk), "location_id": location_id, "address_1": unit.street_address,
-                "city": unit.locality or municipality.name, "region": municipality.name,
-                "state_province": municipality.region.name, "postal_code": unit.postcode, "country": "SE",
+                "id": hsds_id("address", unit.pk), "location_id": location_id, "address_1": record["street_address"],
+                "city": record["locality"] or unit.municipality_name, "region": unit.municipality_name,
+                "state_province": unit.region_name, "postal_code": record["postcode"], "country": "SE",
                 "address_type": "physical"})
         _reaching(unit, record, location)
-        for method in sorted(unit.working_methods.all(), key=lambda m: m.code):
-            location["attributes"].append(attribute(location_id, "location", terms[f"working_methods:{method.code}"]))
+        for code in record["working_methods"]:
+            location["attributes"].append(attribute(location_id, "location", terms[f"working_methods:{code}"]))
         locations.append(location)
 
-        for service in sorted(unit.services.all(), key=lambda s: s.service_type):
+        for kind, service in record["services"].items():
             organisation = _organisation(unit, service)
             organisations.setdefault(organisation["id"], organisation)
-            service_id = hsds_id("service", unit.pk, service.service_type)
-            label = ServiceType(service.service_type).label
-            kind_term = term("service_types", service.service_type, label, label)
+            service_id = hsds_id("service", unit.pk, kind)
+            label = ServiceType(kind).label
+            kind_term = term("service_types", kind, label, label)
             details = [f"Huvudman: {organisation['name']}",
-                       f"driftsform: {CHOICE_LABELS['operating_form'][service.operating_form].lower()}"]
-            if service.provider_name:
-                details.append(f"utförare: {service.provider_name}")
+                       f"driftsform: {CHOICE_LABELS['operating_form'][service['operating_form']].lower()}"]
+            if service["provider_name"]:
+                details.append(f"utförare: {service['provider_name']}")
             entry = {
-                "id": service_id, "organization_id": organisation["id"], "name": f"{label} – {unit.name}",
-                "description": f"{label} vid {unit.name} i {municipality.name}. " + ", ".join(details) + ".",
-                "status": HSDS_STATUS[unit.status],
+                "id": service_id, "organization_id": organisation["id"], "name": f"{label} – {record['name']}",
+                "description": f"{label} vid {record['name']} i {unit.municipality_name}. " + ", ".join(details) + ".",
+                "status": HSDS_STATUS[record["status"]],
                 "attributes": [attribute(service_id, "service", kind_term)],
                 "last_modified": unit.updated_at.isoformat(),
             }
@@ -159,16 +154,16 @@ def hsds_package(units) -> dict:
                 entry["email"] = record["email"]
             if record["website"]:
                 entry["url"] = record["website"]
-            if unit.assured_date:
-                entry["assured_date"] = unit.assured_date.isoformat()
-            if service.service_type in ("child_health", "open_preschool") and unit.children_age_to is not None:
-                entry["minimum_age"] = unit.children_age_from or 0
-                entry["maximum_age"] = unit.children_age_to
+            if record["assured_date"]:
+                entry["assured_date"] = record["assured_date"]
+            if kind in ("child_health", "open_preschool") and record["children_age_to"] is not None:
+                entry["minimum_age"] = record["children_age_from"] or 0
+                entry["maximum_age"] = record["children_age_to"]
             services.append(entry)
             service_at_locations.append({
-                "id": hsds_id("service_at_location", unit.pk, service.service_type),
+                "id": hsds_id("service_at_location", unit.pk, kind),
                 "service_id": service_id, "location_id": location_id,
-                "description": ("Finns på plats hela tiden." if service.fully_co_located
+                "description": ("Finns på plats hela tiden." if service["fully_co_located"]
                                 else "Finns på plats delar av tiden."),
             })
 
@@ -184,4 +179,4 @@ def hsds_package(units) -> dict:
 
 
 def write_hsds(units) -> bytes:
-    return json.dumps(hsds_package(units), ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(hsds_package(units), ensure_ascii=False, separators=(",", ":")).encode("utf-8")

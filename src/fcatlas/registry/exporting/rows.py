@@ -5,6 +5,8 @@ Classification, kommun name and region are added for people to read (the importe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -12,8 +14,8 @@ from fcatlas.formatting import swedish_key
 from fcatlas.spreadsheets import decimal_comma
 
 from .. import schedules
-from ..editing import PREFETCH, unit_record
-from ..models import Classification, Unit, WorkingMethod
+from ..editing import unit_records
+from ..models import Classification, Source, Unit, WorkingMethod
 from ..vocabulary import (
     CHOICE_LABELS,
     FIELDS,
@@ -48,28 +50,69 @@ def columns() -> list[str]:
             + ["arbetssätt", "bemanning"] + [header(f) for f in ORGANISATION_FIELDS] + READABLE)
 
 
-def units_for_export(units) -> list[Unit]:
-    if isinstance(units, QuerySet):
-        units = units.select_related("municipality__region").defer(
-            "municipality__geometry", "municipality__region__geometry").prefetch_related(*PREFETCH)
-    return list(units)
+@dataclass
+class ExportItem:
+    """A unit as the exports write it: its record and what is shown beside it (kommun, region, classification)."""
+
+    pk: int
+    record: dict
+    municipality_code: str
+    municipality_name: str
+    region_code: str
+    region_name: str
+    classification: str
+    classification_reason: str
+    fully_co_located: bool
+    co_location_reason: str
+    completeness: float
+    source: str
+    updated_at: object
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.record["synthetic"])
+
+    @property
+    def source_label(self) -> str:
+        return Source(self.source).label
+
+
+EXTRA_FIELDS = {"municipality_code": "municipality__code", "municipality_name": "municipality__name",
+                "region_code": "municipality__region_id", "region_name": "municipality__region__name",
+                "classification": "classification", "classification_reason": "classification_reason",
+                "fully_co_located": "fully_co_located", "co_location_reason": "co_location_reason",
+                "completeness": "completeness", "source": "source", "updated_at": "updated_at"}
+
+
+def units_for_export(units) -> list[ExportItem]:
+    """The units of a queryset (or a list of units) in the queryset's order, read in bulk: a fixed few queries and
+    no model instance per unit, whatever their number."""
+    if not isinstance(units, QuerySet):
+        units = list(units)
+        if all(isinstance(unit, ExportItem) for unit in units):
+            return units
+        units = Unit.objects.filter(pk__in=[unit.pk for unit in units])
+    records = unit_records(units)
+    return [ExportItem(pk=row["pk"], record=records[row["pk"]], **{key: row[field] for key, field in
+                                                                    EXTRA_FIELDS.items()})
+            for row in units.values("pk", *EXTRA_FIELDS.values())]
 
 
 def yes_no(value) -> str:
     return "" if value is None else ("ja" if value else "nej")
 
 
-def row(unit: Unit, method_names: dict[str, str]) -> dict:
+def row(unit: ExportItem, method_names: dict[str, str]) -> dict:
     """One unit as {header: value}: text, numbers (float/int) or None. Not yet escaped for spreadsheets."""
-    r = unit_record(unit)
+    r = unit.record
     result = {
         header("external_id"): r["external_id"] or "", header("name"): r["name"],
         header("status"): CHOICE_LABELS["status"].get(r["status"], r["status"]),
         header("opened_on"): r["opened_on"] or "", header("closed_on"): r["closed_on"] or "",
         header("street_address"): r["street_address"], header("postcode"): r["postcode"],
         header("locality"): r["locality"],
-        "kommunkod": unit.municipality.code, "kommun": unit.municipality.name,
-        "region": unit.municipality.region.name, "latitud": r["latitude"], "longitud": r["longitude"],
+        "kommunkod": unit.municipality_code, "kommun": unit.municipality_name,
+        "region": unit.region_name, "latitud": r["latitude"], "longitud": r["longitude"],
         header("phone"): r["phone"], header("email"): r["email"], header("website"): r["website"],
         header("opening_hours"): schedules.format_entries(r["opening_hours"]),
         header("drop_in_hours"): schedules.format_entries(r["drop_in_hours"]),
@@ -99,16 +142,16 @@ def row(unit: Unit, method_names: dict[str, str]) -> dict:
     result["samlokaliserad fullt ut"] = yes_no(unit.fully_co_located)
     result["skäl samlokalisering"] = unit.co_location_reason
     result["fullständighet"] = round(unit.completeness, 3)
-    result["källa"] = unit.get_source_display()
+    result["källa"] = unit.source_label
     return result
 
 
-def rows(units: list[Unit]) -> list[dict]:
+def rows(units: list[ExportItem]) -> list[dict]:
     method_names = dict(WorkingMethod.objects.values_list("code", "name"))
     return [row(unit, method_names) for unit in units]
 
 
-def about_lines(units: list[Unit], *, escaped_with_apostrophe: bool) -> list[str]:
+def about_lines(units: list[ExportItem], *, escaped_with_apostrophe: bool) -> list[str]:
     lines = [SYNTHETIC_NOTICE] if any(u.synthetic for u in units) else []
     lines += [f"{SOURCE_TEXT}. Utdrag {timezone.localdate().isoformat()}: {len(units)} enheter.",
               "Filen kan läsas in igen (Enheter → Importera); kolumnerna region, klassificering, skäl, "
@@ -120,7 +163,7 @@ def about_lines(units: list[Unit], *, escaped_with_apostrophe: bool) -> list[str
     return lines
 
 
-def metadata(units: list[Unit]) -> dict:
+def metadata(units: list[ExportItem]) -> dict:
     synthetic = any(u.synthetic for u in units)
     return {"title": "Familjecentraler och familjecentralsliknande verksamheter",
             "source": SOURCE_TEXT, "created": timezone.localdate().isoformat(), "units": len(units),

@@ -2,7 +2,8 @@
 
 import io
 
-from fcatlas.spreadsheets import csv_bytes, keep_text
+from fcatlas.spreadsheets import csv_bytes
+from fcatlas.tabular import FORMULA_PREFIXES
 
 from .rows import about_lines, columns, rows
 
@@ -14,28 +15,38 @@ def write_csv(units) -> bytes:
 
 def write_xlsx(units) -> bytes:
     """Text that a spreadsheet would run as a formula is written as text with Excel's quote prefix (shown as
-    typed, never run), so it reads back exactly as it was."""
+    typed, never run), so it reads back exactly as it was. Written in openpyxl's streaming mode: memory and time
+    grow with the rows, not with the cells' objects."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Enheter"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Enheter")
     headers = columns()
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in rows(units):
-        sheet.append([values[h] for h in headers])
-        keep_text(sheet[sheet.max_row])
+    bold = Font(bold=True)
+
+    def cell(value, font=None):
+        item = WriteOnlyCell(sheet, value=value)
+        if font:
+            item.font = font
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            item.data_type, item.quotePrefix = "s", True
+        return item
+
     sheet.freeze_panes = "C2"
+    sheet.append([cell(h, bold) for h in headers])
+    for values in rows(units):
+        sheet.append([cell(values[h]) for h in headers])
     about = workbook.create_sheet("Om filen")
-    for line in about_lines(units, escaped_with_apostrophe=False):
-        about.append([line])
     about.column_dimensions["A"].width = 120
-    if any(u.synthetic for u in units):
-        about["A1"].font = Font(bold=True, color="B35806", size=14)
+    synthetic = any(u.synthetic for u in units)
+    if synthetic:
         about.sheet_properties.tabColor = "B35806"
+    notice = Font(bold=True, color="B35806", size=14)
+    for number, line in enumerate(about_lines(units, escaped_with_apostrophe=False)):
+        about.append([cell(line, notice if synthetic and number == 0 else None)])
+    if synthetic:
         workbook.active = 1  # opens on the notice; the data stay the first sheet, which the importer reads
     out = io.BytesIO()
     workbook.save(out)
