@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from fcatlas.registry.editing import save_unit, unit_record
 from fcatlas.registry.exporting import export_units
+from fcatlas.registry.exporting.hsds import read_package
 from fcatlas.registry.importing import apply_import, plan_import
 from fcatlas.registry.models import Unit, UnitChange
 from fcatlas.registry.schedules import parse
@@ -149,7 +150,7 @@ def test_synthetic_units_are_marked_in_every_format():
     assert collection["metadata"]["notice"] == NOTICE
     assert sorted(f["properties"]["syntetisk"] for f in collection["features"]) == ["ja", "nej", "nej"]
 
-    package = json.loads(export_units(units, "hsds")[0])
+    package = read_package(export_units(units, "hsds")[0])
     assert package["notice"] == NOTICE and package["synthetic"] is True
 
 

@@ -12,7 +12,7 @@ from referencing.jsonschema import DRAFT202012
 
 from fcatlas.registry.editing import save_unit
 from fcatlas.registry.exporting import export_units
-from fcatlas.registry.exporting.hsds import TABLES, hsds_package
+from fcatlas.registry.exporting.hsds import TABLES, hsds_package, read_package
 from fcatlas.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def table_problems(package: dict) -> list[tuple[str, str]]:
 
 
 def test_every_table_of_the_package_is_valid_hsds_3(registry):
-    package = json.loads(export_units(Unit.objects.all(), "hsds")[0])
+    package = read_package(export_units(Unit.objects.all(), "hsds")[0])
     assert package["version"] == "3.0"
     assert table_problems(package) == []
     assert len(package["services"]) == len(package["service_at_locations"]) == 7
@@ -137,8 +137,12 @@ def test_a_full_demo_export_is_valid_in_every_table_with_contact_details_and_sch
     from fcatlas.registry.demo import load_demo
 
     load_demo(settings.DATA_DIR)
-    package = json.loads(export_units(Unit.objects.all(), "hsds")[0])
+    content, content_type, filename = export_units(Unit.objects.all(), "hsds")
+    package = read_package(content)
 
+    assert (content_type, filename[-4:]) == ("application/zip", ".zip")
+    assert [r["name"] for r in package["resources"]] == ["locations", "services", "service_at_locations",
+                                                         "organizations", "taxonomies", "taxonomy_terms"]
     assert table_problems(package) == []
     assert len(package["locations"]) == 246
     with_phone = [loc for loc in package["locations"] if loc.get("phones")]

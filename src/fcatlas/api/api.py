@@ -158,7 +158,7 @@ def units_geojson(request, filters: Query[UnitFilter]):
 
 
 @api.get("/units/export", tags=["registry"], response={200: bytes, 422: Error},
-         summary="Download units as csv, xlsx, geojson, gpkg (GeoPackage) or hsds (HSDS 3 JSON data package)",
+         summary="Download units as csv, xlsx, geojson, gpkg (GeoPackage) or hsds (HSDS 3 data package: one NDJSON file per table, zipped)",
          openapi_extra={"responses": {200: {"description": "The file", "content": {
              chosen.content_type: {} for chosen in EXPORT_FORMATS.values()}}}})
 def export_units_file(request, filters: Query[UnitFilter], format: ExportFormat = "csv"):

@@ -39,7 +39,8 @@ FORMATS: dict[str, Format] = {
                    ".tables.write_xlsx"),
     "geojson": Format("GeoJSON", "application/geo+json", "geojson", ".geo.write_geojson"),
     "gpkg": Format("GeoPackage", "application/geopackage+sqlite3", "gpkg", ".geo.write_gpkg"),
-    "hsds": Format("Open Referral HSDS 3 (JSON)", "application/json", "json", ".hsds.write_hsds", "enheter-hsds"),
+    "hsds": Format("Open Referral HSDS 3 (datapaket: en NDJSON-fil per tabell, i zip)", "application/zip", "zip",
+                   ".hsds.write_hsds", "enheter-hsds"),
 }
 
 

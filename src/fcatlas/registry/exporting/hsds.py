@@ -4,8 +4,10 @@ principal an ``organization`` under its official name, and working methods, serv
 ``taxonomy_term``s. Every table validates against the HSDS 3 schemas shipped in ``registry/hsds_schema``.
 """
 
+import io
 import json
 import uuid
+import zipfile
 
 from fcatlas.reference.names import organisation_name_of
 
@@ -72,111 +74,166 @@ def _reaching(unit, record, location: dict) -> None:
                                       "description": record["accessibility"]}]
 
 
-def hsds_package(units) -> dict:
-    units = units_for_export(units)
-    methods = {m.code: m for m in WorkingMethod.objects.all()}
-    taxonomies = [
-        {"id": hsds_id("taxonomy", "working_methods"), "name": "fcatlas arbetssätt",
-         "description": "Arbetssätt och metoder vid familjecentraler (fcatlas taxonomi).", "version": "1"},
-        {"id": hsds_id("taxonomy", "service_types"), "name": "fcatlas verksamheter",
-         "description": "Verksamheter som kan finnas vid en familjecentral.", "version": "1"},
-        {"id": hsds_id("taxonomy", "classification"), "name": "fcatlas klassificering",
-         "description": "Den nationella definitionen: familjecentral, familjecentralsliknande verksamhet eller "
-                        "uppfyller inte definitionen.", "version": "1"},
-    ]
-    terms: dict[str, dict] = {}
+class _Package:
+    """The package's tables, each produced as a stream over the units; the terms and organisations they refer to
+    are collected on the way and listed after them."""
 
-    def term(taxonomy: str, code: str, name: str, description: str, parent: str | None = None) -> dict:
+    def __init__(self, units):
+        self.units = units_for_export(units)
+        methods = {m.code: m for m in WorkingMethod.objects.select_related("parent")}
+        self.terms: dict[str, dict] = {}
+        self.organisations: dict[str, dict] = {}
+        for method in methods.values():
+            self.term("working_methods", method.code, method.name, method.description,
+                      method.parent.code if method.parent_id else None)
+
+    def term(self, taxonomy: str, code: str, name: str, description: str, parent: str | None = None) -> dict:
         key = f"{taxonomy}:{code}"
-        if key not in terms:
-            terms[key] = {"id": hsds_id("taxonomy_term", taxonomy, code), "code": code, "name": name,
-                          "description": description or name, "taxonomy": taxonomy,
-                          "taxonomy_id": hsds_id("taxonomy", taxonomy), "language": "sv"}
+        if key not in self.terms:
+            self.terms[key] = {"id": hsds_id("taxonomy_term", taxonomy, code), "code": code, "name": name,
+                               "description": description or name, "taxonomy": taxonomy,
+                               "taxonomy_id": hsds_id("taxonomy", taxonomy), "language": "sv"}
             if parent:
-                terms[key]["parent_id"] = hsds_id("taxonomy_term", taxonomy, parent)
-        return terms[key]
+                self.terms[key]["parent_id"] = hsds_id("taxonomy_term", taxonomy, parent)
+        return self.terms[key]
 
+    @staticmethod
     def attribute(link: str, entity: str, taxonomy_term: dict) -> dict:
         """An attribute names its term by id; the terms are listed once in ``taxonomy_terms``."""
         return {"id": hsds_id("attribute", link, taxonomy_term["id"]), "link_id": link, "link_entity": entity,
                 "link_type": taxonomy_term["taxonomy"], "taxonomy_term_id": taxonomy_term["id"]}
 
-    for method in methods.values():
-        term("working_methods", method.code, method.name, method.description,
-             methods[method.parent.code].code if method.parent_id else None)
-
-    organisations: dict[str, dict] = {}
-    services, locations, service_at_locations = [], [], []
-    for unit in units:
-        record = unit.record
-        location_id = hsds_id("location", unit.pk)
-        label_of_class = CLASSIFICATION_LABELS[unit.classification]
-        classification = term("classification", unit.classification, label_of_class, label_of_class)
-        location = {
-            "id": location_id, "location_type": "physical", "name": record["name"],
-            "description": f"{label_of_class} i {unit.municipality_name}. "
-                           f"{unit.classification_reason}" + (f" {SYNTHETIC_NOTICE}." if unit.synthetic else ""),
-            "external_identifier": record["external_id"] or str(unit.pk),
-            "external_identifier_type": "fcatlas externt id" if record["external_id"] else "fcatlas id",
-            "addresses": [], "attributes": [attribute(location_id, "location", classification)],
-        }
-        if record["latitude"] is not None:
-            location["latitude"], location["longitude"] = record["latitude"], record["longitude"]
-        if record["street_address"] and record["postcode"]:
-            location["addresses"].append({
-                "id": hsds_id("address", unit.pk), "location_id": location_id, "address_1": record["street_address"],
-                "city": record["locality"] or unit.municipality_name, "region": unit.municipality_name,
-                "state_province": unit.region_name, "postal_code": record["postcode"], "country": "SE",
-                "address_type": "physical"})
-        _reaching(unit, record, location)
-        for code in record["working_methods"]:
-            location["attributes"].append(attribute(location_id, "location", terms[f"working_methods:{code}"]))
-        locations.append(location)
-
-        for kind, service in record["services"].items():
-            organisation = _organisation(unit, service)
-            organisations.setdefault(organisation["id"], organisation)
-            service_id = hsds_id("service", unit.pk, kind)
-            label = ServiceType(kind).label
-            kind_term = term("service_types", kind, label, label)
-            details = [f"Huvudman: {organisation['name']}",
-                       f"driftsform: {CHOICE_LABELS['operating_form'][service['operating_form']].lower()}"]
-            if service["provider_name"]:
-                details.append(f"utförare: {service['provider_name']}")
-            entry = {
-                "id": service_id, "organization_id": organisation["id"], "name": f"{label} – {record['name']}",
-                "description": f"{label} vid {record['name']} i {unit.municipality_name}. " + ", ".join(details) + ".",
-                "status": HSDS_STATUS[record["status"]],
-                "attributes": [attribute(service_id, "service", kind_term)],
-                "last_modified": unit.updated_at.isoformat(),
+    def locations(self):
+        for unit in self.units:
+            record = unit.record
+            location_id = hsds_id("location", unit.pk)
+            label_of_class = CLASSIFICATION_LABELS[unit.classification]
+            classification = self.term("classification", unit.classification, label_of_class, label_of_class)
+            location = {
+                "id": location_id, "location_type": "physical", "name": record["name"],
+                "description": f"{label_of_class} i {unit.municipality_name}. {unit.classification_reason}"
+                               + (f" {SYNTHETIC_NOTICE}." if unit.synthetic else ""),
+                "external_identifier": record["external_id"] or str(unit.pk),
+                "external_identifier_type": "fcatlas externt id" if record["external_id"] else "fcatlas id",
+                "addresses": [], "attributes": [self.attribute(location_id, "location", classification)],
             }
-            if record["email"]:
-                entry["email"] = record["email"]
-            if record["website"]:
-                entry["url"] = record["website"]
-            if record["assured_date"]:
-                entry["assured_date"] = record["assured_date"]
-            if kind in ("child_health", "open_preschool") and record["children_age_to"] is not None:
-                entry["minimum_age"] = record["children_age_from"] or 0
-                entry["maximum_age"] = record["children_age_to"]
-            services.append(entry)
-            service_at_locations.append({
-                "id": hsds_id("service_at_location", unit.pk, kind),
-                "service_id": service_id, "location_id": location_id,
-                "description": ("Finns på plats hela tiden." if service["fully_co_located"]
-                                else "Finns på plats delar av tiden."),
-            })
+            if record["latitude"] is not None:
+                location["latitude"], location["longitude"] = record["latitude"], record["longitude"]
+            if record["street_address"] and record["postcode"]:
+                location["addresses"].append({
+                    "id": hsds_id("address", unit.pk), "location_id": location_id,
+                    "address_1": record["street_address"], "city": record["locality"] or unit.municipality_name,
+                    "region": unit.municipality_name, "state_province": unit.region_name,
+                    "postal_code": record["postcode"], "country": "SE", "address_type": "physical"})
+            _reaching(unit, record, location)
+            for code in record["working_methods"]:
+                location["attributes"].append(self.attribute(location_id, "location",
+                                                             self.terms[f"working_methods:{code}"]))
+            yield location
 
-    about = metadata(units)
-    return {
-        "version": "3.0", "openapi_url": HSDS_OPENAPI,
-        "title": about["title"], "description": f"{SOURCE_TEXT}. Open Referral HSDS 3.0.",
-        "created": about["created"], "synthetic": about["synthetic"], "notice": about["notice"],
-        "organizations": sorted(organisations.values(), key=lambda o: o["name"]),
-        "services": services, "locations": locations, "service_at_locations": service_at_locations,
-        "taxonomies": taxonomies, "taxonomy_terms": sorted(terms.values(), key=lambda t: (t["taxonomy"], t["code"])),
-    }
+    def services(self):
+        for unit in self.units:
+            record = unit.record
+            for kind, service in record["services"].items():
+                organisation = _organisation(unit, service)
+                self.organisations.setdefault(organisation["id"], organisation)
+                service_id = hsds_id("service", unit.pk, kind)
+                label = ServiceType(kind).label
+                details = [f"Huvudman: {organisation['name']}",
+                           f"driftsform: {CHOICE_LABELS['operating_form'][service['operating_form']].lower()}"]
+                if service["provider_name"]:
+                    details.append(f"utförare: {service['provider_name']}")
+                entry = {
+                    "id": service_id, "organization_id": organisation["id"], "name": f"{label} – {record['name']}",
+                    "description": f"{label} vid {record['name']} i {unit.municipality_name}. "
+                                   + ", ".join(details) + ".",
+                    "status": HSDS_STATUS[record["status"]],
+                    "attributes": [self.attribute(service_id, "service", self.term("service_types", kind, label,
+                                                                                   label))],
+                    "last_modified": unit.updated_at.isoformat(),
+                }
+                if record["email"]:
+                    entry["email"] = record["email"]
+                if record["website"]:
+                    entry["url"] = record["website"]
+                if record["assured_date"]:
+                    entry["assured_date"] = record["assured_date"]
+                if kind in ("child_health", "open_preschool") and record["children_age_to"] is not None:
+                    entry["minimum_age"] = record["children_age_from"] or 0
+                    entry["maximum_age"] = record["children_age_to"]
+                yield entry
+
+    def service_at_locations(self):
+        for unit in self.units:
+            for kind, service in unit.record["services"].items():
+                yield {"id": hsds_id("service_at_location", unit.pk, kind),
+                       "service_id": hsds_id("service", unit.pk, kind), "location_id": hsds_id("location", unit.pk),
+                       "description": ("Finns på plats hela tiden." if service["fully_co_located"]
+                                       else "Finns på plats delar av tiden.")}
+
+    def organizations(self):
+        return sorted(self.organisations.values(), key=lambda o: o["name"])
+
+    @staticmethod
+    def taxonomies():
+        return [
+            {"id": hsds_id("taxonomy", "working_methods"), "name": "fcatlas arbetssätt",
+             "description": "Arbetssätt och metoder vid familjecentraler (fcatlas taxonomi).", "version": "1"},
+            {"id": hsds_id("taxonomy", "service_types"), "name": "fcatlas verksamheter",
+             "description": "Verksamheter som kan finnas vid en familjecentral.", "version": "1"},
+            {"id": hsds_id("taxonomy", "classification"), "name": "fcatlas klassificering",
+             "description": "Den nationella definitionen: familjecentral, familjecentralsliknande verksamhet eller "
+                            "uppfyller inte definitionen.", "version": "1"},
+        ]
+
+    def taxonomy_terms(self):
+        return sorted(self.terms.values(), key=lambda t: (t["taxonomy"], t["code"]))
+
+    def about(self) -> dict:
+        about = metadata(self.units)
+        return {"version": "3.0", "openapi_url": HSDS_OPENAPI, "title": about["title"],
+                "description": f"{SOURCE_TEXT}. Open Referral HSDS 3.0.", "created": about["created"],
+                "synthetic": about["synthetic"], "notice": about["notice"]}
+
+
+TABLE_ORDER = ("locations", "services", "service_at_locations", "organizations", "taxonomies", "taxonomy_terms")
+"""The order the tables are produced in: those that refer to terms and organisations before the lists of them."""
+
+
+def hsds_package(units) -> dict:
+    """The whole package as one object (for small exports and for validation)."""
+    package = _Package(units)
+    tables = {name: list(getattr(package, name)()) for name in TABLE_ORDER}
+    return package.about() | {name: tables[name] for name in TABLES}
 
 
 def write_hsds(units) -> bytes:
-    return json.dumps(hsds_package(units), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """A zipped data package: ``datapackage.json`` (Frictionless) and one NDJSON file per HSDS table, each line an
+    object that validates against that table's HSDS 3 schema; written table by table."""
+    package = _Package(units)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        counts = {}
+        for name in TABLE_ORDER:
+            with archive.open(f"{name}.ndjson", "w") as member:
+                count = 0
+                for item in getattr(package, name)():
+                    member.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+                    count += 1
+                counts[name] = count
+        descriptor = package.about() | {
+            "profile": "data-package", "name": "fcatlas-hsds",
+            "resources": [{"name": name, "path": f"{name}.ndjson", "format": "ndjson",
+                           "mediatype": "application/x-ndjson", "hsds_schema": TABLES[name], "rows": counts[name]}
+                          for name in TABLE_ORDER]}
+        archive.writestr("datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=1))
+    return out.getvalue()
+
+
+def read_package(content: bytes) -> dict:
+    """The tables of a zipped package as lists, with the descriptor's fields (the reverse of ``write_hsds``)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+        tables = {resource["name"]: [json.loads(line) for line in archive.read(resource["path"]).splitlines()]
+                  for resource in descriptor["resources"]}
+    return descriptor | tables

@@ -15,39 +15,38 @@ def write_csv(units) -> bytes:
 
 def write_xlsx(units) -> bytes:
     """Text that a spreadsheet would run as a formula is written as text with Excel's quote prefix (shown as
-    typed, never run), so it reads back exactly as it was. Written in openpyxl's streaming mode: memory and time
-    grow with the rows, not with the cells' objects."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    typed, never run), so it reads back exactly as it was. XlsxWriter writes a cell in a fifth of openpyxl's time,
+    which is what 10 000 units × 86 columns need."""
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Enheter")
-    headers = columns()
-    bold = Font(bold=True)
-
-    def cell(value, font=None):
-        item = WriteOnlyCell(sheet, value=value)
-        if font:
-            item.font = font
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            item.data_type, item.quotePrefix = "s", True
-        return item
-
-    sheet.freeze_panes = "C2"
-    sheet.append([cell(h, bold) for h in headers])
-    for values in rows(units):
-        sheet.append([cell(values[h]) for h in headers])
-    about = workbook.create_sheet("Om filen")
-    about.column_dimensions["A"].width = 120
-    synthetic = any(u.synthetic for u in units)
-    if synthetic:
-        about.sheet_properties.tabColor = "B35806"
-    notice = Font(bold=True, color="B35806", size=14)
-    for number, line in enumerate(about_lines(units, escaped_with_apostrophe=False)):
-        about.append([cell(line, notice if synthetic and number == 0 else None)])
-    if synthetic:
-        workbook.active = 1  # opens on the notice; the data stay the first sheet, which the importer reads
     out = io.BytesIO()
-    workbook.save(out)
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False})
+    bold = workbook.add_format({"bold": True})
+    as_typed = workbook.add_format({"quote_prefix": True})
+    sheet = workbook.add_worksheet("Enheter")
+    headers = columns()
+    for column, name in enumerate(headers):
+        sheet.write_string(0, column, name, bold)
+    write_string, write_number = sheet.write_string, sheet.write_number
+    for number, values in enumerate(rows(units), start=1):
+        for column, name in enumerate(headers):
+            value = values[name]
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                write_string(number, column, value, as_typed if value.startswith(FORMULA_PREFIXES) else None)
+            else:
+                write_number(number, column, value)
+    sheet.freeze_panes(1, 2)
+    about = workbook.add_worksheet("Om filen")
+    about.set_column(0, 0, 120)
+    synthetic = any(u.synthetic for u in units)
+    notice = workbook.add_format({"bold": True, "font_color": "#B35806", "font_size": 14})
+    for number, line in enumerate(about_lines(units, escaped_with_apostrophe=False)):
+        about.write_string(number, 0, line, notice if synthetic and number == 0 else None)
+    if synthetic:
+        about.set_tab_color("#B35806")
+        about.activate()  # opens on the notice; the data stay the first sheet, which the importer reads
+    workbook.close()
     return out.getvalue()
