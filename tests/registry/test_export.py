@@ -82,6 +82,54 @@ def test_an_export_re_imports_to_the_same_registry(fmt):
     assert records() == before
 
 
+def _exported_csv_lines() -> list[str]:
+    return export_units(Unit.objects.order_by("name"), "csv")[0].decode("utf-8-sig").splitlines()
+
+
+def _csv(lines: list[str]) -> bytes:
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_an_export_with_one_cell_changed_updates_that_unit_and_only_that_field():
+    make_registry()
+    lines = _exported_csv_lines()
+    solen = next(n for n, line in enumerate(lines) if "Familjecentralen Solen" in line)
+    lines[solen] = lines[solen].replace("023-12 34 56", "023-99 99 99")
+
+    plan = plan_import(_csv(lines), "enheter.csv")
+
+    assert plan.summary == {"create": 0, "update": 1, "unchanged": 2, "error": 0}
+    changed = next(r for r in plan.rows if r.action == "update")
+    assert (changed.name, changed.changed_fields) == ("Familjecentralen Solen", ["telefon"])
+    apply_import(plan)
+    unit = Unit.objects.get(external_id="FC-0001")
+    assert (unit.phone, unit.version) == ("023-99 99 99", 2)
+    assert UnitChange.objects.filter(unit=unit).latest("version").fields["phone"] == ["023-12 34 56", "023-99 99 99"]
+
+
+def test_an_exported_row_given_twice_is_refused_as_the_same_unit():
+    make_registry()
+    lines = _exported_csv_lines()
+    lines.append(lines[1])
+
+    plan = plan_import(_csv(lines), "enheter.csv")
+
+    assert [r.action for r in plan.rows] == ["unchanged", "unchanged", "unchanged", "error"]
+    assert [m.text for m in plan.rows[-1].messages] == [
+        "På rad 5 (kolumn namn): samma enhet som på rad 2. Ta bort den ena."]
+
+
+def test_an_unchanged_exported_row_in_a_kommun_the_user_may_not_edit_is_still_refused(make_user):
+    make_registry()
+    user = make_user("municipal_coordinator", municipality="2080")
+
+    plan = plan_import(_csv(_exported_csv_lines()), "enheter.csv", user=user)
+
+    assert {r.name: r.action for r in plan.rows} == {"Familjecentralen Solen": "unchanged",
+                                                     "Barnhälsan Kiruna": "error",
+                                                     "=HYPERLINK(\"http://evil.example\";\"Klicka\")": "error"}
+
+
 def test_the_csv_is_excel_friendly_and_says_what_each_column_is():
     make_registry()
     content, content_type, filename = export_units(Unit.objects.all(), "csv")

@@ -8,6 +8,7 @@ A unit's editable state is a plain, JSON-friendly *record* (``unit_record``): th
 demo generator and exports all speak this one record format.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -129,9 +130,14 @@ def unit_records(units) -> dict[int, dict]:
     return records
 
 
+@functools.cache
+def _empty_record() -> dict:
+    return unit_record(Unit())
+
+
 def normalised(record: dict) -> dict:
     """A record with every key present and values in the plain form ``unit_record`` returns."""
-    complete = unit_record(Unit()) | record
+    complete = _empty_record() | record
     complete = {key: _plain(value) for key, value in complete.items()}
     complete["services"] = {
         kind: {"provider_name": "", "fully_co_located": True, "operating_form": "own_management"} | values

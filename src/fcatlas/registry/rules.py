@@ -39,6 +39,10 @@ MAX_COORDINATOR_FTE = 5
 MAX_FTE = {profession: 25 for profession in Profession.values}
 """Plausible full-time equivalents of one profession at one unit (the largest family centres have about 15)."""
 PRIVATE_PRINCIPALS = (Principal.PRIVATE, Principal.NON_PROFIT)
+# Django computes an enum's .values on every access; the rules run per row of a 10 000-row file. Tuples, not sets:
+# a value of the wrong type (a list from a JSON body) must compare unequal, not fail to hash.
+STATUSES, BUDGETS, SERVICE_TYPES = tuple(Status.values), ("", None, *Budget.values), tuple(ServiceType.values)
+PRINCIPALS, OPERATING_FORMS, PROFESSIONS = tuple(Principal.values), tuple(OperatingForm.values), tuple(Profession.values)
 
 _PHONE = re.compile(r"^\+?[\d\s\-–()/]{5,25}$")
 _POSTCODE = re.compile(r"^\d{5}$")
@@ -106,7 +110,7 @@ def problems(record: dict, *, municipality_polygon=None, municipality_name: str 
         add("municipality_id", "Kommun saknas. Ange vilken kommun enheten ligger i.")
 
     status = record.get("status")
-    if status not in Status.values:
+    if status not in STATUSES:
         add("status", f"Okänd status {status!r}; välj någon av: {', '.join(Status.labels).lower()}.")
     dates = {}
     for field in ("opened_on", "closed_on", "assured_date"):
@@ -121,7 +125,7 @@ def problems(record: dict, *, municipality_polygon=None, municipality_name: str 
     if status == Status.CLOSED and not closed:
         add("closed_on", "Ange när enheten stängde.")
     if closed and status != Status.CLOSED:
-        label = Status(status).label if status in Status.values else status
+        label = Status(status).label if status in STATUSES else status
         add("closed_on", f"Enheten har ett stängningsdatum men status är ”{label}”. Ändra status till ”Nedlagd” "
                          "eller ta bort datumet.")
     if opened and closed and closed < opened:
@@ -223,7 +227,7 @@ def _organisation(record, add) -> None:
                                    f"med högst två decimaler, inte {_shown(fte)}.")
         elif record.get("has_coordinator") is False:
             add("coordinator_fte", "Samordnare är ”Nej” men samordnarens årsarbetare är angivna. Ändra det ena.")
-    if record.get("budget") not in ("", None, *Budget.values):
+    if record.get("budget") not in BUDGETS:
         add("budget", f"Okänd budgetform {record.get('budget')!r}; välj någon av: {', '.join(Budget.labels).lower()}.")
 
 
@@ -268,7 +272,7 @@ def _services(services, add) -> None:
         return
     for kind, values in services.items():
         field = f"services.{kind}"
-        if kind not in ServiceType.values:
+        if kind not in SERVICE_TYPES:
             add("services", f"Okänd verksamhet {kind!r}.")
             continue
         label = ServiceType(kind).label
@@ -276,9 +280,9 @@ def _services(services, add) -> None:
             add(field, f"{label}: uppgifterna går inte att läsa.")
             continue
         principal = values.get("principal")
-        if principal not in Principal.values:
+        if principal not in PRINCIPALS:
             add(f"{field}.principal", f"{label}: välj huvudman ({', '.join(Principal.labels).lower()}).")
-        if values.get("operating_form", OperatingForm.OWN_MANAGEMENT) not in OperatingForm.values:
+        if values.get("operating_form", OperatingForm.OWN_MANAGEMENT) not in OPERATING_FORMS:
             add(f"{field}.operating_form", f"{label}: okänd driftsform {values.get('operating_form')!r}; välj någon "
                                            f"av: {', '.join(OperatingForm.labels).lower()}.")
         provider = values.get("provider_name") or ""
@@ -295,7 +299,7 @@ def _staffing(staffing, add) -> None:
         add("staffing", "Bemanningen går inte att läsa.")
         return
     for profession, fte in staffing.items():
-        if profession not in Profession.values:
+        if profession not in PROFESSIONS:
             add("staffing", f"Okänd yrkesgrupp {profession!r}; välj någon av: {', '.join(Profession.labels).lower()}.")
             continue
         label = Profession(profession).label

@@ -140,7 +140,7 @@ def plan_import(file, filename: str, *, user=None, limits: Limits = DEFAULT_LIMI
     for number, cells in table.records():
         if table.kind == "csv":
             cells = {column: unescape_formula(value) for column, value in cells.items()}
-        row = checker.check(number, cells, meaning)
+        row = checker.unchanged_as_exported(number, cells, meaning) or checker.check(number, cells, meaning)
         row.messages.sort(key=lambda m: order.get(m.column, len(order)))  # in the file's column order
         plan.rows.append(row)
     return plan
@@ -179,7 +179,7 @@ def apply_import(plan: ImportPlan, *, user=None, source_detail: str | None = Non
     detail = (source_detail if source_detail is not None else plan.filename)[:300]
     created = updated = unchanged = 0
     with transaction.atomic():
-        units = Unit.objects.in_bulk([row.unit_pk for row in plan.rows if row.unit_pk is not None])
+        units = Unit.objects.in_bulk([row.unit_pk for row in plan.rows if row.unit_pk is not None and row.action != "unchanged"])
         for row in plan.rows:
             if row.action == "unchanged":
                 unchanged += 1
