@@ -65,8 +65,10 @@ def step(name: str, size: int) -> dict:
         result["create"] = plan.count("create")
     elif name in ("import", "re-import"):
         plan = plan_import(source.read_bytes(), source.name)
+        checked = time.perf_counter()
         outcome = apply_import(plan)
-        result |= {"created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged}
+        result |= {"created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged,
+                   "of which confirm s": time.perf_counter() - checked}
     elif name.startswith("export-"):
         content, _, _ = export_units(Unit.objects.all(), name.removeprefix("export-"))
         result["mb"] = len(content) / 1e6

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from fcatlas.reference.geometry import municipality_name, municipality_polygon, place_of
 
@@ -32,13 +33,27 @@ RECORD_KEYS = (*SCALAR_FIELDS, *LIST_KEYS, *RELATED_KEYS)
 
 
 class EditConflict(Exception):
-    """The unit changed since the editor loaded it; nothing was saved."""
+    """The unit changed since the editor loaded it; nothing was saved. ``index`` is its place in a batch."""
 
-    def __init__(self, unit: Unit, expected_version: int):
+    def __init__(self, unit: Unit, expected_version: int, index: int = 0):
         self.unit = unit
         self.expected_version = expected_version
+        self.index = index
         self.newer_changes = list(unit.changes.filter(version__gt=expected_version).order_by("version"))
         super().__init__(f"Enheten har ändrats (version {unit.version}) sedan du öppnade version {expected_version}.")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One unit to write: ``unit`` is None (or unsaved) to create one, else the unit at ``expected_version``."""
+
+    unit: Unit | None
+    record: dict
+    expected_version: int | None = None
+
+    @property
+    def creates(self) -> bool:
+        return self.unit is None or self.unit.pk is None
 
 
 @dataclass(frozen=True)
@@ -168,15 +183,20 @@ def _differences(before: dict, after: dict) -> dict:
             if before.get(key) != value and (before or value not in (None, "", False, [], {}))}
 
 
-def check(record: dict) -> list[rules.Problem]:
+def check(record: dict, *, known_methods: set[str] | None = None) -> list[rules.Problem]:
     """The problems ``save_unit`` would refuse a normalised record for (the rules, with the kommun's boundary)."""
     code = record.get("municipality_id") or ""
-    return rules.problems(record, municipality_polygon=municipality_polygon(code),
-                          municipality_name=municipality_name(code) or "kommunen", place_of=place_of,
-                          known_methods=set(WorkingMethod.objects.values_list("code", flat=True)))
+    if known_methods is None:
+        known_methods = set(WorkingMethod.objects.values_list("code", flat=True))
+    name = municipality_name(code) if isinstance(code, str) else None
+    found = rules.problems(record, municipality_polygon=municipality_polygon(code) if name else None,
+                           municipality_name=name or "kommunen", place_of=place_of, known_methods=known_methods)
+    if code and name is None:
+        found.append(rules.Problem("municipality_id", f"Okänd kommunkod {str(code)[:20]!r}; en kommunkod är fyra "
+                                                      "siffror, till exempel 2080 för Falun."))
+    return found
 
 
-@transaction.atomic
 def save_unit(unit: Unit | None, record: dict, *, user=None, source: str, source_detail: str = "",
               expected_version: int | None = None) -> SaveResult:
     """Create or update a unit from a record; a no-op when nothing differs.
@@ -185,59 +205,139 @@ def save_unit(unit: Unit | None, record: dict, *, user=None, source: str, source
     ``EditConflict`` is raised and nothing is written. A record that breaks ``rules`` raises
     ``rules.RuleViolation`` with every problem, and nothing is written.
     """
-    created = unit is None or unit.pk is None
-    if created:
-        unit, before = Unit(), {}
-    else:
-        if expected_version is None:
-            raise TypeError("save_unit needs the version the editor started from to update a unit")
-        unit = Unit.objects.select_for_update().get(pk=unit.pk)
-        if unit.version != expected_version:
-            raise EditConflict(unit, expected_version)
-        before = unit_record(unit)
+    return save_units([Edit(unit, record, expected_version)], user=user, source=source,
+                      source_detail=source_detail)[0]
 
-    after = normalised({k: v for k, v in (before | record).items() if k in RECORD_KEYS})
-    after["source"], after["source_detail"] = source, source_detail[:300]
-    problems = check(after)
-    if problems:
-        raise rules.RuleViolation(problems)
-    differences = _differences(before, after)
-    if not created and set(differences) <= {"source", "source_detail"}:
-        return SaveResult(unit, False, None)
 
-    for field in SCALAR_FIELDS:
-        setattr(unit, field, _model_value(field, after[field]))
-    unit.languages = after["languages"]
-    result = classify({kind: values["fully_co_located"] for kind, values in after["services"].items()})
-    unit.classification, unit.classification_reason = result.value, result.reason
-    unit.fully_co_located, unit.co_location_reason = result.fully_co_located, result.co_location_reason
-    unit.completeness = completeness(after)
-    if not created:
-        unit.version += 1
-    unit.full_clean()
-    unit.save()
+UPDATED_FIELDS = [f.name for f in Unit._meta.concrete_fields if f.name not in ("id", "created_at")]
+BATCH = 500
 
-    if created or "services" in differences:
-        unit.services.all().delete()
-        UnitService.objects.bulk_create(
-            UnitService(unit=unit, service_type=kind, **values) for kind, values in after["services"].items())
-    if created or "working_methods" in differences:
-        unit.working_methods.set(WorkingMethod.objects.filter(code__in=after["working_methods"]))
-    if created or "staffing" in differences:
-        unit.staffing.all().delete()
-        UnitStaffing.objects.bulk_create(
-            UnitStaffing(unit=unit, profession=p, fte=Decimal(str(fte))) for p, fte in after["staffing"].items())
-    if created or set(SCHEDULE_KINDS) & set(differences):
-        unit.schedules.all().delete()
-        UnitSchedule.objects.bulk_create(
-            UnitSchedule(unit=unit, kind=kind, **entry) for key, kind in SCHEDULE_KINDS.items() for entry in after[key])
 
-    change = UnitChange.objects.create(
-        unit=unit, unit_number=unit.pk, unit_name=unit.name, version=unit.version,
-        changed_by=user if user and user.is_authenticated else None, source=source, source_detail=source_detail[:300],
-        fields=_differences(before, unit_record(unit)),
+def _external_id_problems(afters: dict[int, dict], own_pks: dict[int, int | None]) -> dict[int, rules.Problem]:
+    """An external id belongs to one unit: {index: problem} for records that take one already taken."""
+    wanted = {index: after["external_id"] for index, after in afters.items() if after["external_id"]}
+    taken = {external_id: (pk, name) for external_id, pk, name in Unit.objects.filter(
+        external_id__in=set(wanted.values())).values_list("external_id", "pk", "name")}
+    found, first = {}, {}
+    for index, external_id in wanted.items():
+        holder = taken.get(external_id)
+        if holder and holder[0] != own_pks[index]:
+            found[index] = rules.Problem("external_id", f"Externt id {external_id!r} används redan av enheten "
+                                                        f"{holder[1]} (nummer {holder[0]}).")
+        elif external_id in first:
+            found[index] = rules.Problem("external_id", f"Externt id {external_id!r} ges två enheter.")
+        first.setdefault(external_id, index)
+    return found
+
+
+@transaction.atomic
+def save_units(edits: list[Edit], *, user=None, source: str, source_detail: str = "") -> list[SaveResult]:
+    """``save_unit`` for many units at once, by the same rules, all or nothing: every unit to update is locked
+    and its version checked, every record checked by ``rules``, then the units, their related rows and their
+    history are written in a fixed number of queries per batch of 500 (an import of 10 000 rows).
+
+    Raises ``EditConflict`` or ``rules.RuleViolation`` for the first edit that fails, with its ``index`` in
+    ``edits``; nothing is written then.
+    """
+    source_detail = source_detail[:300]
+    updating = [edit.unit.pk for edit in edits if not edit.creates]
+    if any(edit.expected_version is None for edit in edits if not edit.creates):
+        raise TypeError("save_unit needs the version the editor started from to update a unit")
+    locked = Unit.objects.select_for_update().in_bulk(updating) if updating else {}
+    for index, edit in enumerate(edits):
+        if not edit.creates:
+            unit = locked.get(edit.unit.pk)
+            if unit is None:
+                raise Unit.DoesNotExist(f"Enhet {edit.unit.pk} finns inte längre.")
+            if unit.version != edit.expected_version:
+                raise EditConflict(unit, edit.expected_version, index)
+    befores = unit_records(Unit.objects.filter(pk__in=updating)) if updating else {}
+    method_pks = dict(WorkingMethod.objects.values_list("code", "pk"))
+    method_codes = set(method_pks)
+
+    units, afters, results = {}, {}, [None] * len(edits)
+    for index, edit in enumerate(edits):
+        unit = Unit() if edit.creates else locked[edit.unit.pk]
+        before = {} if edit.creates else befores[unit.pk]
+        after = normalised({k: v for k, v in (before | edit.record).items() if k in RECORD_KEYS})
+        after["source"], after["source_detail"] = source, source_detail
+        problems = check(after, known_methods=method_codes)
+        if problems:
+            raise rules.RuleViolation(problems, index)
+        if not edit.creates and set(_differences(before, after)) <= {"source", "source_detail"}:
+            results[index] = SaveResult(unit, False, None)
+            continue
+        units[index], afters[index] = unit, after
+    for index, problem in _external_id_problems(afters, {i: u.pk for i, u in units.items()}).items():
+        raise rules.RuleViolation([problem], index)
+
+    now = timezone.now()
+    for index, unit in units.items():
+        after = afters[index]
+        for field in SCALAR_FIELDS:
+            setattr(unit, field, _model_value(field, after[field]))
+        unit.languages = after["languages"]
+        result = classify({kind: values["fully_co_located"] for kind, values in after["services"].items()})
+        unit.classification, unit.classification_reason = result.value, result.reason
+        unit.fully_co_located, unit.co_location_reason = result.fully_co_located, result.co_location_reason
+        unit.completeness = completeness(after)
+        if unit.pk is not None:
+            unit.version += 1
+            unit.updated_at = now
+        # The kommun, the external id's uniqueness and the coordinates were checked above, in bulk; the database
+        # enforces them too. Field validation is the net under the rules.
+        unit.clean_fields(exclude=["municipality"])
+    Unit.objects.bulk_create([u for u in units.values() if u.pk is None], batch_size=BATCH)
+    Unit.objects.bulk_update([u for i, u in units.items() if not edits[i].creates], UPDATED_FIELDS,
+                             batch_size=BATCH // 5)
+    _write_related(units, afters, befores, method_pks)
+
+    changed_by = user if user and user.is_authenticated else None
+    changes = UnitChange.objects.bulk_create([
+        UnitChange(unit=unit, unit_number=unit.pk, unit_name=unit.name, version=unit.version, changed_by=changed_by,
+                   source=source, source_detail=source_detail, fields=_differences(befores.get(unit.pk, {}), after))
+        for unit, after in zip(units.values(), afters.values(), strict=True)], batch_size=BATCH)
+    for (index, unit), change in zip(units.items(), changes, strict=True):
+        results[index] = SaveResult(unit, edits[index].creates, change)
+    return results
+
+
+def _write_related(units: dict[int, Unit], afters: dict[int, dict], befores: dict[int, dict],
+                   method_pks: dict[str, int]) -> None:
+    """Replace the services, working methods, staffing and schedules of the units whose lists changed."""
+    def replaced(*keys: str) -> list[int]:
+        return [index for index, unit in units.items()
+                if unit.pk not in befores or any(befores[unit.pk][k] != afters[index][k] for k in keys)]
+
+    tables = (
+        (UnitService, ("services",), ("unit", "service_type", *SERVICE_FIELDS), lambda pk, after: [
+            (pk, kind, *(values[f] for f in SERVICE_FIELDS)) for kind, values in after["services"].items()]),
+        (Unit.working_methods.through, ("working_methods",), ("unit", "workingmethod"), lambda pk, after: [
+            (pk, method_pks[code]) for code in after["working_methods"]]),
+        (UnitStaffing, ("staffing",), ("unit", "profession", "fte"), lambda pk, after: [
+            (pk, profession, Decimal(str(fte))) for profession, fte in after["staffing"].items()]),
+        (UnitSchedule, tuple(SCHEDULE_KINDS), ("unit", "kind", "days", "opens", "closes"), lambda pk, after: [
+            (pk, kind, entry["days"], entry["opens"], entry["closes"]) for key, kind in SCHEDULE_KINDS.items()
+            for entry in after[key]]),
     )
-    return SaveResult(unit, created, change)
+    for model, keys, columns, rows_of in tables:
+        indexes = replaced(*keys)
+        existing = [units[i].pk for i in indexes if units[i].pk in befores]
+        if existing:
+            model.objects.filter(unit_id__in=existing).delete()
+        _insert(model, columns, [row for i in indexes for row in rows_of(units[i].pk, afters[i])])
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Plain rows inserted by one ``executemany``: the related rows of 10 000 units (services, methods, staffing,
+    opening hours: about 180 000) without building a model instance for each, which costs most of the time."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(column).column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})", rows)
 
 
 @transaction.atomic

@@ -55,10 +55,11 @@ class Problem:
 
 
 class RuleViolation(ValueError):
-    """A record that breaks the registry's rules; nothing was saved."""
+    """A record that breaks the registry's rules; nothing was saved. ``index`` is the record's place in a batch."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], index: int = 0):
         self.problems = problems
+        self.index = index
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from fcatlas.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_path, read_table, unescape_formula
 
-from ..editing import EditConflict, save_unit
+from ..editing import Edit, EditConflict, save_units
 from ..models import Unit
 from ..rules import RuleViolation
 from ..vocabulary import normalise_header
@@ -177,33 +177,26 @@ def apply_import(plan: ImportPlan, *, user=None, source_detail: str | None = Non
     if conflicts:
         raise ImportRefused(_conflict_text(plan, conflicts), plan, conflicts)
     detail = (source_detail if source_detail is not None else plan.filename)[:300]
-    created = updated = unchanged = 0
+    written = [row for row in plan.rows if row.action != "unchanged"]
     with transaction.atomic():
-        units = Unit.objects.in_bulk([row.unit_pk for row in plan.rows if row.unit_pk is not None and row.action != "unchanged"])
-        for row in plan.rows:
-            if row.action == "unchanged":
-                unchanged += 1
-                continue
-            unit = units.get(row.unit_pk) if row.unit_pk is not None else None
-            if row.unit_pk is not None and unit is None:
+        units = Unit.objects.in_bulk([row.unit_pk for row in written if row.unit_pk is not None])
+        for row in written:
+            if row.unit_pk is not None and row.unit_pk not in units:
                 conflict = {"row": row.number, "name": row.name, "unit": row.unit_pk,
                             "planned_version": row.unit_version, "current_version": None}
                 raise ImportRefused(_conflict_text(plan, [conflict]), plan, [conflict])
-            try:
-                result = save_unit(unit, row.record, user=user, source="import_file", source_detail=detail,
-                                   expected_version=row.unit_version)
-            except EditConflict as conflict:
-                found = {"row": row.number, "name": row.name, "unit": row.unit_pk,
-                         "planned_version": row.unit_version, "current_version": conflict.unit.version}
-                raise ImportRefused(_conflict_text(plan, [found]), plan, [found]) from None
-            except RuleViolation as violation:
-                raise ImportRefused(f"{plan.row_word.capitalize()} {row.number} kunde inte sparas: "
-                                    f"{'; '.join(p.message for p in violation.problems)} Ingenting har sparats.",
-                                    plan) from None
-            if result.created:
-                created += 1
-            elif result.changed:
-                updated += 1
-            else:
-                unchanged += 1
-    return ImportResult(created, updated, unchanged)
+        edits = [Edit(units.get(row.unit_pk), row.record, row.unit_version) for row in written]
+        try:
+            results = save_units(edits, user=user, source="import_file", source_detail=detail)
+        except EditConflict as conflict:
+            row = written[conflict.index]
+            found = {"row": row.number, "name": row.name, "unit": row.unit_pk,
+                     "planned_version": row.unit_version, "current_version": conflict.unit.version}
+            raise ImportRefused(_conflict_text(plan, [found]), plan, [found]) from None
+        except RuleViolation as violation:
+            raise ImportRefused(f"{plan.row_word.capitalize()} {written[violation.index].number} kunde inte sparas: "
+                                f"{'; '.join(p.message for p in violation.problems)} Ingenting har sparats.",
+                                plan) from None
+    created = sum(1 for result in results if result.created)
+    updated = sum(1 for result in results if result.changed and not result.created)
+    return ImportResult(created, updated, len(plan.rows) - created - updated)

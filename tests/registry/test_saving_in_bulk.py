@@ -1,0 +1,103 @@
+"""``save_units``: many units through the one door at once (an import of 10 000 rows), by the same rules, all or
+nothing, with the same stored state and history as saving them one by one."""
+
+import pytest
+
+from fcatlas.registry.editing import Edit, EditConflict, save_unit, save_units, unit_record
+from fcatlas.registry.models import Unit, UnitChange
+from fcatlas.registry.rules import RuleViolation
+from fcatlas.registry.schedules import parse
+
+pytestmark = pytest.mark.django_db
+
+FULL = {
+    "external_id": "FC-1", "name": "Familjecentralen Solen", "municipality_id": "2080", "status": "active",
+    "latitude": 60.6065, "longitude": 15.6355, "languages": ["sv", "ar"],
+    "services": {"maternal_health": {"principal": "region"}, "child_health": {"principal": "region"},
+                 "open_preschool": {"principal": "municipality", "fully_co_located": False},
+                 "preventive_social_services": {"principal": "municipality"}},
+    "working_methods": ["parent_groups"], "staffing": {"midwife": 1.5},
+    "opening_hours": parse("mån–fre 8–16"), "drop_in_hours": parse("tis 9–12"),
+}
+
+
+def stored(unit: Unit) -> dict:
+    return {k: v for k, v in unit_record(Unit.objects.get(pk=unit.pk)).items() if k != "source_detail"}
+
+
+def test_a_batch_stores_what_saving_one_by_one_stores_with_a_history_row_each():
+    one_by_one = stored(save_unit(None, FULL, source="import_file").unit)
+    Unit.objects.all().delete()
+    UnitChange.objects.all().delete()
+    second = FULL | {"external_id": "FC-2", "name": "Månen", "staffing": {}}
+
+    results = save_units([Edit(None, FULL), Edit(None, second)], source="import_file", source_detail="fil.csv")
+
+    assert [r.created for r in results] == [True, True]
+    assert stored(results[0].unit) == one_by_one
+    assert results[0].unit.classification == "family_centre" and results[0].unit.services.count() == 4
+    assert stored(results[1].unit)["staffing"] == {}
+    changes = UnitChange.objects.order_by("unit_number")
+    assert [(c.unit_id, c.version, c.source_detail) for c in changes] == [
+        (results[0].unit.pk, 1, "fil.csv"), (results[1].unit.pk, 1, "fil.csv")]
+    assert changes[0].fields["staffing"] == [None, {"midwife": 1.5}]
+
+
+def test_an_update_in_a_batch_replaces_only_what_changed_and_leaves_unchanged_units_alone():
+    first = save_unit(None, FULL, source="manual_edit").unit
+    other = save_unit(None, FULL | {"external_id": "FC-2", "name": "Månen"}, source="manual_edit").unit
+
+    results = save_units([Edit(first, {"staffing": {"midwife": 2.0}, "opening_hours": parse("mån 8–12")}, 1),
+                          Edit(other, {}, 1)], source="import_file")
+
+    assert (results[0].changed, results[1].changed) == (True, False)
+    record = stored(first)
+    assert (record["staffing"], record["opening_hours"], record["drop_in_hours"]) == (
+        {"midwife": 2.0}, parse("mån 8–12"), parse("tis 9–12"))
+    assert Unit.objects.get(pk=first.pk).version == 2 and Unit.objects.get(pk=other.pk).version == 1
+    assert set(UnitChange.objects.get(unit=first, version=2).fields) == {"staffing", "opening_hours", "source"}
+
+
+def test_one_bad_record_refuses_the_whole_batch_naming_its_place():
+    with pytest.raises(RuleViolation) as refused:
+        save_units([Edit(None, FULL), Edit(None, FULL | {"external_id": "FC-2", "staffing": {"midwife": -3}})],
+                   source="import_file")
+
+    assert refused.value.index == 1
+    assert [p.field for p in refused.value.problems] == ["staffing.midwife"]
+    assert not Unit.objects.exists() and not UnitChange.objects.exists()
+
+
+def test_an_external_id_already_taken_or_given_twice_is_refused_in_swedish():
+    taken = save_unit(None, FULL, source="manual_edit").unit
+
+    with pytest.raises(RuleViolation) as refused:
+        save_units([Edit(None, FULL | {"name": "Kopian"})], source="import_file")
+    assert refused.value.problems[0].message == (
+        f"Externt id 'FC-1' används redan av enheten Familjecentralen Solen (nummer {taken.pk}).")
+
+    with pytest.raises(RuleViolation) as refused:
+        save_units([Edit(None, FULL | {"external_id": "FC-9"}), Edit(None, FULL | {"external_id": "FC-9"})],
+                   source="import_file")
+    assert (refused.value.index, refused.value.problems[0].message) == (1, "Externt id 'FC-9' ges två enheter.")
+    assert Unit.objects.count() == 1
+
+
+def test_an_unknown_kommun_code_is_a_rule_problem_not_a_database_error():
+    with pytest.raises(RuleViolation) as refused:
+        save_unit(None, FULL | {"municipality_id": "9999"}, source="import_file")
+
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("municipality_id", "Okänd kommunkod '9999'; en kommunkod är fyra siffror, till exempel 2080 för Falun.")]
+
+
+def test_a_unit_changed_since_its_version_refuses_the_batch():
+    unit = save_unit(None, FULL, source="manual_edit").unit
+    save_unit(unit, {"phone": "023-11 11 11"}, source="manual_edit", expected_version=1)
+
+    with pytest.raises(EditConflict) as refused:
+        save_units([Edit(None, FULL | {"external_id": "FC-2"}), Edit(unit, {"phone": "023-22 22 22"}, 1)],
+                   source="import_file")
+
+    assert (refused.value.index, refused.value.unit.version) == (1, 2)
+    assert Unit.objects.get().phone == "023-11 11 11"
