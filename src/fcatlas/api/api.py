@@ -15,7 +15,7 @@ from fcatlas.registry.models import ServiceType, Unit
 from fcatlas.registry.queries import filter_units, unit_feature
 
 from .planning import router as planning_router
-from .responses import geojson_response
+from .responses import cached_geojson
 from .schemas import (
     Category,
     Classification,
@@ -61,7 +61,8 @@ def list_regions(request):
 @api.get("/regions.geojson", response=FeatureCollection, tags=["reference"],
          summary="Region boundaries as GeoJSON")
 def regions_geojson(request):
-    return geojson_response(request, queries.feature_collection(map(queries.region_feature, Region.objects.all())))
+    return cached_geojson(request, lambda: queries.feature_collection(map(queries.region_feature, Region.objects.all())),
+                          depends_on=("reference",))
 
 
 @api.get("/regions/{code}", response={200: RegionOut, 404: Error}, tags=["reference"], summary="One region")
@@ -88,8 +89,8 @@ def list_municipalities(request, filters: Query[MunicipalityFilter]):
 @api.get("/municipalities.geojson", response=FeatureCollection, tags=["reference"],
          summary="Kommun boundaries as GeoJSON")
 def municipalities_geojson(request, region: str | None = None):
-    found = queries.municipalities(region=region)
-    return geojson_response(request, queries.feature_collection(map(queries.municipality_feature, found)))
+    return cached_geojson(request, lambda: queries.feature_collection(
+        map(queries.municipality_feature, queries.municipalities(region=region))), depends_on=("reference",))
 
 
 @api.get("/municipalities/{code}", response={200: MunicipalityOut, 404: Error}, exclude_none=True,
@@ -117,8 +118,8 @@ def list_vulnerable_areas(request, filters: Query[VulnerableAreaFilter]):
 @api.get("/vulnerable-areas.geojson", response=FeatureCollection, tags=["reference"],
          summary="The Police's vulnerable areas as GeoJSON (the 2025 list has names only: null geometry)")
 def vulnerable_areas_geojson(request, filters: Query[VulnerableAreaFilter]):
-    areas = queries.vulnerable_areas(**filters.dict())
-    return geojson_response(request, queries.feature_collection(map(queries.area_feature, areas)))
+    return cached_geojson(request, lambda: queries.feature_collection(
+        map(queries.area_feature, queries.vulnerable_areas(**filters.dict()))), depends_on=("reference",))
 
 
 class UnitFilter(Schema):
@@ -154,7 +155,8 @@ def list_units(request, filters: Query[UnitFilter], page: PageNumber = 1):
 @api.get("/units.geojson", response=FeatureCollection, tags=["registry"],
          summary="Units as GeoJSON points, with the same filters")
 def units_geojson(request, filters: Query[UnitFilter]):
-    return geojson_response(request, queries.feature_collection(map(unit_feature, filter_units(**filters.dict()))))
+    return cached_geojson(request, lambda: queries.feature_collection(
+        map(unit_feature, filter_units(**filters.dict()))), depends_on=("registry", "reference"))
 
 
 @api.get("/units/export", tags=["registry"], response={200: bytes, 422: Error},

@@ -16,8 +16,11 @@ from fcatlas.accounts.permissions import can_edit_any
 from fcatlas.analysis.police import DEFAULT_LIST_YEAR, LIST_YEARS
 from fcatlas.planning import services
 
-from .responses import geojson_response
+from .responses import cached_answer, cached_geojson
 from .schemas import UnitNumber
+
+ALL_DATA = ("reference", "registry", "demand")
+"""What the planning answers are computed from: the boundaries and Police areas, the registry, the demand layer."""
 
 router = Router(tags=["planning"])
 
@@ -102,8 +105,9 @@ class ScopeFilter(Schema):
 
 @router.get("/coverage", response=CoverageOut, summary="Children 0–5 within and beyond a radius of a unit")
 def coverage(request, filters: Query[ScopeFilter]):
-    return _answer(services.coverage_report, municipality=filters.municipality, region=filters.region,
-                   radius_m=filters.radius, year=filters.year)
+    return cached_answer(request, lambda: _answer(
+        services.coverage_report, municipality=filters.municipality, region=filters.region,
+        radius_m=filters.radius, year=filters.year), depends_on=ALL_DATA)
 
 
 class MunicipalityCoverageRow(Schema):
@@ -123,7 +127,8 @@ class MunicipalityCoverageOut(Schema):
 @router.get("/coverage/municipalities", response=MunicipalityCoverageOut,
             summary="Per kommun: children 0–5 beyond the radius, and their share (the coverage choropleth)")
 def coverage_by_municipality(request, radius: Radius = services.DEFAULT_RADIUS_M, year: Year = DEFAULT_LIST_YEAR):
-    return _answer(services.coverage_by_municipality, radius_m=radius, year=year)
+    return cached_answer(request, lambda: _answer(
+        services.coverage_by_municipality, radius_m=radius, year=year), depends_on=ALL_DATA)
 
 
 class ComparisonRow(Schema):
@@ -152,7 +157,8 @@ class ComparisonOut(Schema):
             summary="Regions or kommuner side by side: units, children 0–5, units per 10 000 children, shares within the radius")
 def comparison(request, level: Literal["region", "municipality"] = "region", region: str | None = None,
                radius: Radius = services.DEFAULT_RADIUS_M, year: Year = DEFAULT_LIST_YEAR):
-    return _answer(services.comparison_table, level=level, region=region, radius_m=radius, year=year)
+    return cached_answer(request, lambda: _answer(
+        services.comparison_table, level=level, region=region, radius_m=radius, year=year), depends_on=ALL_DATA)
 
 
 class SmallAreaRow(Schema):
@@ -180,8 +186,9 @@ class SmallAreaOut(Schema):
 @router.get("/small-areas", response=SmallAreaOut,
             summary="The RegSO of a kommun or region: children 0–5, beyond the radius, area type, Police category")
 def small_areas(request, filters: Query[ScopeFilter]):
-    return _answer(services.small_area_table, municipality=filters.municipality, region=filters.region,
-                   radius_m=filters.radius, year=filters.year)
+    return cached_answer(request, lambda: _answer(
+        services.small_area_table, municipality=filters.municipality, region=filters.region,
+        radius_m=filters.radius, year=filters.year), depends_on=ALL_DATA)
 
 
 class GeoCollection(Schema):
@@ -193,17 +200,17 @@ class GeoCollection(Schema):
 @router.get("/small-areas.geojson", response=GeoCollection,
             summary="The RegSO of a kommun or region as GeoJSON, simplified for a map, with their figures")
 def small_areas_geojson(request, filters: Query[ScopeFilter]):
-    return geojson_response(request, _answer(
+    return cached_geojson(request, lambda: _answer(
         services.small_areas_geojson, municipality=filters.municipality, region=filters.region,
-        radius_m=filters.radius, year=filters.year))
+        radius_m=filters.radius, year=filters.year), depends_on=ALL_DATA)
 
 
 @router.get("/coverage/areas.geojson", response=GeoCollection,
             summary="Where the children 0–5 of a kommun or region live (demand points) and their distance to the nearest unit")
 def coverage_areas(request, filters: Query[ScopeFilter], uncovered_only: bool = False):
-    return geojson_response(request, _answer(
+    return cached_geojson(request, lambda: _answer(
         services.demand_points, municipality=filters.municipality, region=filters.region,
-        radius_m=filters.radius, year=filters.year, uncovered_only=uncovered_only))
+        radius_m=filters.radius, year=filters.year, uncovered_only=uncovered_only), depends_on=ALL_DATA)
 
 
 class CoverageChange(Schema):
@@ -337,7 +344,8 @@ class PriorityOut(Schema):
             summary="Kommuner (level=municipality) or RegSO (level=area) ranked by the priority index, with reasons")
 def priority(request, region: str | None = None, radius: Radius = services.DEFAULT_RADIUS_M,
              year: Year = DEFAULT_LIST_YEAR, level: Literal["municipality", "area"] = "municipality"):
-    return _answer(services.priority_list, region=region, radius_m=radius, year=year, level=level)
+    return cached_answer(request, lambda: _answer(
+        services.priority_list, region=region, radius_m=radius, year=year, level=level), depends_on=ALL_DATA)
 
 
 def _answer(function, *args, **kwargs):

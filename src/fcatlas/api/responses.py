@@ -1,25 +1,79 @@
-"""GeoJSON answers: compact JSON (RFC 7946, WGS 84), gzip-compressed for clients that accept it.
+"""GeoJSON answers: compact JSON (RFC 7946, WGS 84), computed once per version of the data they come from, with an
+ETag so that a browser that has the layer gets ``304 Not Modified``, gzip-compressed for clients that accept it.
 
 Map layers are most of the bytes the atlas sends; compressing them (and only them: they carry no secret, so
-BREACH does not apply) cuts a region's small areas to about a third.
+BREACH does not apply) cuts a region's small areas to about a third. The cache is the process's own (Django's
+local-memory cache): each worker builds a layer once per data version, then answers from memory.
 """
 
 import gzip
+import hashlib
 import json
+from collections.abc import Callable
 
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
+
+from fcatlas.planning.inputs import demand_version
+from fcatlas.reference.versions import reference_version
+from fcatlas.registry.queries import registry_version
 
 GEOJSON = "application/geo+json"
 MIN_COMPRESSED_BYTES = 1024
+VERSIONS: dict[str, Callable[[], object]] = {"reference": reference_version, "registry": registry_version,
+                                             "demand": demand_version}
 
 
-def geojson_response(request, collection: dict) -> HttpResponse:
+def _encoded(collection: dict) -> tuple[bytes, bytes | None]:
     body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+    return body, gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= MIN_COMPRESSED_BYTES else None
+
+
+def _send(request, body: bytes, compressed: bytes | None, etag: str | None = None) -> HttpResponse:
     response = HttpResponse(content_type=GEOJSON)
-    if len(body) >= MIN_COMPRESSED_BYTES and "gzip" in request.headers.get("Accept-Encoding", ""):
-        body = gzip.compress(body, compresslevel=6, mtime=0)
-        response["Content-Encoding"] = "gzip"
+    if compressed is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
+        body, response["Content-Encoding"] = compressed, "gzip"
+        etag = etag and f'{etag[:-1]}-gzip"'
+    if etag:
+        response["ETag"] = etag
+        response["Cache-Control"] = "public, no-cache"  # keep it, but ask each time: a 304 costs nothing
     response.content = body
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
+
+
+def _key(kind: str, request, depends_on: tuple[str, ...]) -> str:
+    """The cache key of this path and query at the current versions of the data named in ``depends_on``."""
+    versions = [(name, VERSIONS[name]()) for name in depends_on]
+    query = sorted((key, values) for key, values in request.GET.lists())
+    return f"{kind}:" + hashlib.sha256(repr((request.path, query, versions)).encode()).hexdigest()[:32]
+
+
+def cached_answer(request, build: Callable[[], dict], *, depends_on: tuple[str, ...]) -> dict:
+    """The JSON answer ``build()`` gives for this path and query, computed once per version of its data."""
+    key = _key("answer", request, depends_on)
+    answer = cache.get(key)
+    if answer is None:
+        answer = build()
+        cache.set(key, answer, timeout=None)
+    return answer
+
+
+def cached_geojson(request, build: Callable[[], dict], *, depends_on: tuple[str, ...]) -> HttpResponse:
+    """The GeoJSON answer ``build()`` gives for this path and query, built once per version of the data it
+    ``depends_on`` (``reference``, ``registry``, ``demand``)."""
+    key = _key("geojson", request, depends_on)
+    etag = f'"{key[8:]}"'
+    held = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
+    matched = held & {etag, f'{etag[:-1]}-gzip"'}
+    if matched:
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"], not_modified["Cache-Control"] = matched.pop(), "public, no-cache"
+        patch_vary_headers(not_modified, ("Accept-Encoding",))
+        return not_modified
+    encoded = cache.get(key)
+    if encoded is None:
+        encoded = _encoded(build())
+        cache.set(key, encoded, timeout=None)
+    return _send(request, *encoded, etag=etag)

@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from django.db.models import Count, Max
+from django.db.models import Count
 from scipy.spatial import cKDTree
 
 from fcatlas.analysis.coverage import (
@@ -30,7 +30,7 @@ from fcatlas.analysis.scenario import CoverageScenario
 from fcatlas.analysis.siting import compare_heuristic_with_exact, small_area_candidates, solve_mclp
 from fcatlas.formatting import swedish_key
 from fcatlas.reference.models import Municipality, Region, VulnerableArea
-from fcatlas.registry.models import Unit
+from fcatlas.registry.queries import registry_version
 
 from .inputs import current_index, current_layer, demand_source, demand_version, serving_units, units_frame
 
@@ -376,12 +376,6 @@ def _scenario(radius_m: float, registry_state: tuple, demand_state: int, year: i
     return CoverageScenario(current_index(year), units_frame(), radius_m, classifications=COUNTING_CLASSES)
 
 
-def _registry_state() -> tuple:
-    """Changes whenever a unit is saved, so cached scenarios never outlive the registry they were built on."""
-    state = Unit.objects.aggregate(count=Count("pk"), last_pk=Max("pk"), last_change=Max("updated_at"))
-    return tuple(state.values())
-
-
 def _number(value) -> float | None:
     """A float for JSON: NaN (a share of no children) becomes None."""
     return None if pd.isna(value) else float(value)
@@ -407,7 +401,7 @@ def scenario_delta(request: ScenarioRequest, *, municipality: str | None = None,
     if not counting_units().exists():
         raise PlanningError("Registret har ännu ingen familjecentral eller liknande verksamhet i drift med "
                             "koordinater att räkna från.")
-    scenario = _scenario(radius_m, _registry_state(), demand_version(), year)
+    scenario = _scenario(radius_m, registry_version(), demand_version(), year)
     counting = set(counting_units().filter(pk__in=request.close).values_list("pk", flat=True))
     unknown = [unit_id for unit_id in request.close if unit_id not in counting]
     if unknown:

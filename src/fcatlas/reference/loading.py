@@ -15,6 +15,7 @@ from fcatlas.datafiles import DataFileError, read_csv, read_features
 
 from . import geometry
 from .models import Municipality, Postcode, Region, VulnerableArea
+from .versions import new_reference_version
 
 CATEGORY_BY_POLICE_NAME = {
     "Utsatt område": VulnerableArea.Category.VULNERABLE,
@@ -60,6 +61,7 @@ def load_reference(data_dir: Path, on_done: Callable[[SyncResult], None] = lambd
             on_done(results[-1])
     if any(result.changed for result in results):
         transaction.on_commit(geometry.forget)
+        transaction.on_commit(new_reference_version)
     return results
 
 

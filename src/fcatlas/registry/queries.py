@@ -1,11 +1,11 @@
 """Finding units: the filters shared by the list page, the map and the API."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from fcatlas.formatting import swedish_key
 
-from .models import Unit
+from .models import Unit, UnitChange
 
 
 def filter_units(units: QuerySet[Unit] | None = None, *, q: str | None = None, municipality: str | None = None,
@@ -60,3 +60,9 @@ def page_in_swedish_order(units: QuerySet[Unit], number, per_page: int = 50) -> 
     loaded = units.select_related("municipality").in_bulk(page.object_list)
     page.object_list = [loaded[pk] for pk in page.object_list]
     return page
+
+
+def registry_version() -> tuple[int, int]:
+    """Changes whenever a unit is saved or removed (each writes a history row), so answers cached by it never
+    outlive the registry they were computed from: (units, newest history row), two index lookups."""
+    return Unit.objects.count(), UnitChange.objects.aggregate(newest=Max("pk"))["newest"] or 0
