@@ -50,5 +50,5 @@ test-postgres: install-test
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python
-	$(BIN)/pip install --quiet --editable '.[test]'
+	$(BIN)/pip install --quiet --editable '.[test,bench]'
 	$(BIN)/pip freeze --exclude-editable | grep -v '^fcatlas' > constraints.txt

@@ -2,13 +2,14 @@
 
 from typing import Literal
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
 
 from fcatlas.reference import queries
 from fcatlas.reference.models import Region
-from fcatlas.registry.editing import PREFETCH, unit_record
+from fcatlas.registry.editing import unit_record, unit_records
 from fcatlas.registry.exporting import FORMATS as EXPORT_FORMATS
 from fcatlas.registry.exporting import export_units
 from fcatlas.registry.models import ServiceType, Unit
@@ -109,10 +110,10 @@ class VulnerableAreaFilter(Schema):
 @api.get("/vulnerable-areas", response=list[VulnerableAreaOut], tags=["reference"],
          summary="The Police's vulnerable areas, by list year and category")
 def list_vulnerable_areas(request, filters: Query[VulnerableAreaFilter]):
-    return [
-        queries.area_feature(area)["properties"] | {"id": area.pk, "has_geometry": area.geometry is not None}
-        for area in queries.vulnerable_areas(**filters.dict())
-    ]
+    areas = queries.vulnerable_areas(**filters.dict()).defer("geometry").annotate(
+        has_geometry=ExpressionWrapper(Q(geometry__isnull=False), output_field=BooleanField()))
+    return [queries.area_properties(area) | {"id": area.pk, "has_geometry": area.has_geometry}
+            for area in areas]
 
 
 @api.get("/vulnerable-areas.geojson", response=FeatureCollection, tags=["reference"],
@@ -132,8 +133,8 @@ class UnitFilter(Schema):
     method: str | None = None
 
 
-def _unit_out(unit: Unit) -> dict:
-    record = unit_record(unit)
+def _unit_out(unit: Unit, record: dict | None = None) -> dict:
+    record = unit_record(unit) if record is None else record
     feature = unit_feature(unit)["properties"]
     return record | feature | {
         "id": unit.pk, "version": unit.version, "completeness": unit.completeness,
@@ -145,11 +146,13 @@ def _unit_out(unit: Unit) -> dict:
 @api.get("/units", response=UnitPage, tags=["registry"],
          summary="Units (family centres and similar services), filtered, 100 a page")
 def list_units(request, filters: Query[UnitFilter], page: PageNumber = 1):
-    units = filter_units(**filters.dict()).order_by("municipality_id", "name", "pk").prefetch_related(*PREFETCH)
+    units = filter_units(**filters.dict()).order_by("municipality_id", "name", "pk")
     count = units.count()
     start = (page - 1) * UNITS_PER_PAGE
+    shown = list(units[start:start + UNITS_PER_PAGE])
+    records = unit_records(Unit.objects.filter(pk__in=[unit.pk for unit in shown]))
     return {"count": count, "page": page, "page_size": UNITS_PER_PAGE,
-            "items": [_unit_out(unit) for unit in units[start:start + UNITS_PER_PAGE]]}
+            "items": [_unit_out(unit, records[unit.pk]) for unit in shown]}
 
 
 @api.get("/units.geojson", response=FeatureCollection, tags=["registry"],

@@ -15,12 +15,12 @@ from pydantic import Field
 from fcatlas.accounts.permissions import can_edit_any
 from fcatlas.analysis.police import DEFAULT_LIST_YEAR, LIST_YEARS
 from fcatlas.planning import services
+from fcatlas.planning.answers import ALL_DATA
 
-from .responses import cached_answer, cached_geojson
+from .responses import cached_geojson
 from .schemas import UnitNumber
 
-ALL_DATA = ("reference", "registry", "demand")
-"""What the planning answers are computed from: the boundaries and Police areas, the registry, the demand layer."""
+
 
 router = Router(tags=["planning"])
 
@@ -105,9 +105,8 @@ class ScopeFilter(Schema):
 
 @router.get("/coverage", response=CoverageOut, summary="Children 0–5 within and beyond a radius of a unit")
 def coverage(request, filters: Query[ScopeFilter]):
-    return cached_answer(request, lambda: _answer(
-        services.coverage_report, municipality=filters.municipality, region=filters.region,
-        radius_m=filters.radius, year=filters.year), depends_on=ALL_DATA)
+    return _answer(services.coverage_report, municipality=filters.municipality, region=filters.region,
+                   radius_m=filters.radius, year=filters.year)
 
 
 class MunicipalityCoverageRow(Schema):
@@ -127,8 +126,7 @@ class MunicipalityCoverageOut(Schema):
 @router.get("/coverage/municipalities", response=MunicipalityCoverageOut,
             summary="Per kommun: children 0–5 beyond the radius, and their share (the coverage choropleth)")
 def coverage_by_municipality(request, radius: Radius = services.DEFAULT_RADIUS_M, year: Year = DEFAULT_LIST_YEAR):
-    return cached_answer(request, lambda: _answer(
-        services.coverage_by_municipality, radius_m=radius, year=year), depends_on=ALL_DATA)
+    return _answer(services.coverage_by_municipality, radius_m=radius, year=year)
 
 
 class ComparisonRow(Schema):
@@ -157,8 +155,7 @@ class ComparisonOut(Schema):
             summary="Regions or kommuner side by side: units, children 0–5, units per 10 000 children, shares within the radius")
 def comparison(request, level: Literal["region", "municipality"] = "region", region: str | None = None,
                radius: Radius = services.DEFAULT_RADIUS_M, year: Year = DEFAULT_LIST_YEAR):
-    return cached_answer(request, lambda: _answer(
-        services.comparison_table, level=level, region=region, radius_m=radius, year=year), depends_on=ALL_DATA)
+    return _answer(services.comparison_table, level=level, region=region, radius_m=radius, year=year)
 
 
 class SmallAreaRow(Schema):
@@ -186,9 +183,8 @@ class SmallAreaOut(Schema):
 @router.get("/small-areas", response=SmallAreaOut,
             summary="The RegSO of a kommun or region: children 0–5, beyond the radius, area type, Police category")
 def small_areas(request, filters: Query[ScopeFilter]):
-    return cached_answer(request, lambda: _answer(
-        services.small_area_table, municipality=filters.municipality, region=filters.region,
-        radius_m=filters.radius, year=filters.year), depends_on=ALL_DATA)
+    return _answer(services.small_area_table, municipality=filters.municipality, region=filters.region,
+                   radius_m=filters.radius, year=filters.year)
 
 
 class GeoCollection(Schema):
@@ -344,8 +340,7 @@ class PriorityOut(Schema):
             summary="Kommuner (level=municipality) or RegSO (level=area) ranked by the priority index, with reasons")
 def priority(request, region: str | None = None, radius: Radius = services.DEFAULT_RADIUS_M,
              year: Year = DEFAULT_LIST_YEAR, level: Literal["municipality", "area"] = "municipality"):
-    return cached_answer(request, lambda: _answer(
-        services.priority_list, region=region, radius_m=radius, year=year, level=level), depends_on=ALL_DATA)
+    return _answer(services.priority_list, region=region, radius_m=radius, year=year, level=level)
 
 
 def _answer(function, *args, **kwargs):

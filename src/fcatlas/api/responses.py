@@ -7,7 +7,6 @@ local-memory cache): each worker builds a layer once per data version, then answ
 """
 
 import gzip
-import hashlib
 import json
 from collections.abc import Callable
 
@@ -15,14 +14,10 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
-from fcatlas.planning.inputs import demand_version
-from fcatlas.reference.versions import reference_version
-from fcatlas.registry.queries import registry_version
+from fcatlas.planning.answers import cache_key, data_versions
 
 GEOJSON = "application/geo+json"
 MIN_COMPRESSED_BYTES = 1024
-VERSIONS: dict[str, Callable[[], object]] = {"reference": reference_version, "registry": registry_version,
-                                             "demand": demand_version}
 
 
 def _encoded(collection: dict) -> tuple[bytes, bytes | None]:
@@ -43,27 +38,11 @@ def _send(request, body: bytes, compressed: bytes | None, etag: str | None = Non
     return response
 
 
-def _key(kind: str, request, depends_on: tuple[str, ...]) -> str:
-    """The cache key of this path and query at the current versions of the data named in ``depends_on``."""
-    versions = [(name, VERSIONS[name]()) for name in depends_on]
-    query = sorted((key, values) for key, values in request.GET.lists())
-    return f"{kind}:" + hashlib.sha256(repr((request.path, query, versions)).encode()).hexdigest()[:32]
-
-
-def cached_answer(request, build: Callable[[], dict], *, depends_on: tuple[str, ...]) -> dict:
-    """The JSON answer ``build()`` gives for this path and query, computed once per version of its data."""
-    key = _key("answer", request, depends_on)
-    answer = cache.get(key)
-    if answer is None:
-        answer = build()
-        cache.set(key, answer, timeout=None)
-    return answer
-
-
 def cached_geojson(request, build: Callable[[], dict], *, depends_on: tuple[str, ...]) -> HttpResponse:
     """The GeoJSON answer ``build()`` gives for this path and query, built once per version of the data it
     ``depends_on`` (``reference``, ``registry``, ``demand``)."""
-    key = _key("geojson", request, depends_on)
+    query = sorted((key, values) for key, values in request.GET.lists())
+    key = cache_key("geojson", request.path, query, data_versions(depends_on))
     etag = f'"{key[8:]}"'
     held = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
     matched = held & {etag, f'{etag[:-1]}-gzip"'}

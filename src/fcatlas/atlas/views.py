@@ -20,7 +20,7 @@ def start(request):
     context = coverage_context(request, compare="region")
     return render(request, "atlas/start.html", context | {
         "regions": Region.objects.all(),
-        "areas": queries.vulnerable_areas(year=context["year"]),
+        "areas": queries.vulnerable_areas(year=context["year"]).defer("geometry"),
         "units": classification_counts(Unit.objects.all()),
         "municipalities_with_units": Unit.objects.values("municipality").distinct().count(),
     })

@@ -32,6 +32,7 @@ from fcatlas.formatting import swedish_key
 from fcatlas.reference.models import Municipality, Region, VulnerableArea
 from fcatlas.registry.queries import registry_version
 
+from .answers import versioned
 from .inputs import current_index, current_layer, demand_source, demand_version, serving_units, units_frame
 
 COUNTING_CLASSES = ("family_centre", "similar_service")
@@ -104,6 +105,7 @@ def _counting_frame() -> gpd.GeoDataFrame:
     return units[units["classification"].isin(COUNTING_CLASSES)]
 
 
+@versioned
 def coverage_report(*, municipality: str | None = None, region: str | None = None,
                     radius_m: float = DEFAULT_RADIUS_M, year: int = DEFAULT_LIST_YEAR) -> dict:
     """Children 0–5 within and beyond ``radius_m`` of a family centre or similar service, for a kommun,
@@ -170,6 +172,7 @@ def _covered(radius_m: float, year: int) -> np.ndarray:
     return covered_children(current_index(year), _counting_frame(), radius_m)
 
 
+@versioned
 def coverage_by_municipality(*, radius_m: float = DEFAULT_RADIUS_M, year: int = DEFAULT_LIST_YEAR) -> dict:
     """Per kommun: children 0–5, how many live beyond the radius, and that share (0–1) — for the choropleth."""
     radius_m, year = check_radius(radius_m), check_year(year)
@@ -186,6 +189,7 @@ def coverage_by_municipality(*, radius_m: float = DEFAULT_RADIUS_M, year: int = 
 COMPARISON_LEVELS = {"region": ("region", Region), "municipality": ("municipality", Municipality)}
 
 
+@versioned
 def comparison_table(*, level: str = "region", region: str | None = None, radius_m: float = DEFAULT_RADIUS_M,
                      year: int = DEFAULT_LIST_YEAR) -> dict:
     """Regions or kommuner side by side: units, children 0–5, units per 10 000 children, and the share of
@@ -253,6 +257,7 @@ def _small_area_rows(mask_column: str, code: str, radius_m: float, year: int) ->
     return table.sort_values("name", key=lambda names: names.map(swedish_key)), areas
 
 
+@versioned
 def small_area_table(*, municipality: str | None = None, region: str | None = None,
                      radius_m: float = DEFAULT_RADIUS_M, year: int = DEFAULT_LIST_YEAR) -> dict:
     """The small areas (RegSO) of a kommun or region with children 0–5, those beyond the radius, SCB's
@@ -292,6 +297,7 @@ def _display_areas(version: int, scope: str) -> gpd.GeoSeries:
     return shapes.set_precision(10 ** -decimals)
 
 
+@versioned
 def small_areas_geojson(*, municipality: str | None = None, region: str | None = None,
                         radius_m: float = DEFAULT_RADIUS_M, year: int = DEFAULT_LIST_YEAR) -> dict:
     """The small areas of a kommun or region as GeoJSON (simplified for a map, WGS 84) with what the map
@@ -309,6 +315,7 @@ def small_areas_geojson(*, municipality: str | None = None, region: str | None =
             "metadata": {"radius_m": table["radius_m"], "year": table["year"], "source": table["source"]["note"]}}
 
 
+@versioned
 def demand_points(*, municipality: str | None = None, region: str | None = None,
                   radius_m: float = DEFAULT_RADIUS_M, year: int = DEFAULT_LIST_YEAR,
                   uncovered_only: bool = False) -> dict:
@@ -489,6 +496,7 @@ def _children_newly_reached(demand, existing, chosen, radius_m) -> pd.Series:
 PRIORITY_LEVELS = ("municipality", "area")
 
 
+@versioned
 def priority_list(*, radius_m: float = DEFAULT_RADIUS_M, weights: PriorityWeights = PriorityWeights(),
                   region: str | None = None, year: int = DEFAULT_LIST_YEAR, level: str = "municipality") -> dict:
     """Kommuner (or small areas) ranked by the priority index, each with its components and a Swedish

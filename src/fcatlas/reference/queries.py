@@ -10,7 +10,7 @@ DEFAULT_POLICE_LIST_YEAR = 2023
 
 def vulnerable_areas(*, year: int | None = None, category: str | None = None,
                      municipality: str | None = None, region: str | None = None) -> QuerySet[VulnerableArea]:
-    areas = VulnerableArea.objects.select_related("municipality")
+    areas = VulnerableArea.objects.select_related("municipality").defer("municipality__geometry")
     if year is not None:
         areas = areas.filter(year=year)
     if category:
@@ -23,22 +23,19 @@ def vulnerable_areas(*, year: int | None = None, category: str | None = None,
 
 
 def municipalities(*, region: str | None = None) -> QuerySet[Municipality]:
-    found = Municipality.objects.select_related("region")
+    found = Municipality.objects.select_related("region").defer("region__geometry")
     return found.filter(region_id=region) if region else found
 
 
-def area_feature(area: VulnerableArea) -> dict:
-    return {
-        "type": "Feature",
-        "id": area.pk,
-        "geometry": area.geometry,
-        "properties": {
-            "name": area.name, "year": area.year, "category": area.category,
+def area_properties(area: VulnerableArea) -> dict:
+    return {"name": area.name, "year": area.year, "category": area.category,
             "category_label": area.get_category_display(),
             "municipality_code": area.municipality_id, "municipality_name": area.municipality.name,
-            "municipality_url": area.municipality.get_absolute_url(),
-        },
-    }
+            "municipality_url": area.municipality.get_absolute_url()}
+
+
+def area_feature(area: VulnerableArea) -> dict:
+    return {"type": "Feature", "id": area.pk, "geometry": area.geometry, "properties": area_properties(area)}
 
 
 def municipality_feature(municipality: Municipality) -> dict:

@@ -12,7 +12,9 @@ def filter_units(units: QuerySet[Unit] | None = None, *, q: str | None = None, m
                  region: str | None = None, classification: str | None = None, status: str | None = None,
                  service: str | None = None, method: str | None = None) -> QuerySet[Unit]:
     units = Unit.objects.all() if units is None else units
-    units = units.select_related("municipality__region")
+    # The kommun's and region's boundaries are the largest columns and no unit answer shows them.
+    units = units.select_related("municipality__region").defer("municipality__geometry",
+                                                              "municipality__region__geometry")
     if q:
         units = units.filter(Q(name__icontains=q) | Q(locality__icontains=q) | Q(municipality__name__icontains=q)
                              | Q(street_address__icontains=q))

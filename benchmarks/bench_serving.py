@@ -1,0 +1,167 @@
+"""Pages and API under load: ``fcatlas serve`` as ``make run`` starts it, on loopback, with 100 visitors asking
+without pause (locust, headless), one path at a time; beside each, the peer: the same bytes as a static file
+served by WhiteNoise from the same server, which is as fast as this server can answer anything.
+
+Run: ``python benchmarks/bench_serving.py [--users 100] [--seconds 20] [--units 10000]``. Needs the ``bench``
+extra (``pip install -e '.[bench]'``). It uses its own SQLite database in ``var/bench-serve`` (``DATABASE_URL``
+for PostgreSQL), loaded as ``make run`` loads it, plus ``--units`` synthetic units if given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import gzip
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench-serve"
+STATIC_DIR = ROOT / "src" / "fcatlas" / "atlas" / "static" / "bench"
+BIN = Path(sys.executable).parent
+PATHS = ("/", "/api/v1/municipalities.geojson", "/api/v1/units.geojson", "/api/v1/coverage",
+         "/api/v1/small-areas.geojson?region=14")
+CACHED_GEOJSON = ("/api/v1/municipalities.geojson", "/api/v1/units.geojson")
+P95_TARGET_MS = 100
+CACHED_RATE_TARGET = 500
+
+
+def fcatlas(*args: str, env: dict) -> None:
+    subprocess.run([str(BIN / "fcatlas"), *args], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def prepare(env: dict, units: int) -> None:
+    if not os.environ.get("DATABASE_URL"):
+        shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True, exist_ok=True)
+    fcatlas("migrate", "--no-input", env=env)
+    fcatlas("load-reference", env=env)
+    fcatlas("load-demo", env=env)
+    fcatlas("build-demand", env=env)
+    if units:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        source = WORK / f"units-{units}.csv"
+        subprocess.run([sys.executable, "-c", (
+            "import sys; sys.path.insert(0, 'benchmarks'); import bench_registry_io as b; b._setup_django(); "
+            f"from pathlib import Path; Path({str(source)!r}).write_bytes(b._rows({units}))")],
+            env=env, check=True, cwd=ROOT)
+        fcatlas("load-demo", env=env)  # _rows empties the registry to build its template; put the demo back
+        fcatlas("import-units", str(source), env=env)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
+
+
+def fetch(url: str) -> bytes:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+        return gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body
+
+
+def load(base: str, path: str, users: int, seconds: int, revalidate: bool = False) -> dict:
+    """Requests per second, median and 95th percentile (ms) and failures for ``users`` visitors on ``path``."""
+    prefix = WORK / "locust"
+    env = os.environ | {"FCATLAS_BENCH_PATH": path, "FCATLAS_BENCH_REVALIDATE": "1" if revalidate else "0"}
+    subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
+                    "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
+                    "--host", base, "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
+                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(f"{prefix}_stats.csv", newline="") as file:
+        row = next(r for r in csv.DictReader(file) if r["Name"] == path)
+    return {"rate": float(row["Requests/s"]), "median": float(row["50%"]), "p95": float(row["95%"]),
+            "failures": int(row["Failure Count"]), "requests": int(row["Request Count"])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--units", type=int, default=0, help="synthetic units to add to the demo registry")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: serve's own choice)")
+    args = parser.parse_args()
+
+    env = os.environ | {"FCATLAS_VAR_DIR": str(WORK), "DJANGO_SETTINGS_MODULE": "fcatlas.settings"}
+    prepare(env, args.units)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    serve = [str(BIN / "fcatlas"), "serve", "--port", str(port), "--no-task-worker"]
+    if args.workers:
+        serve += ["--workers", str(args.workers)]
+
+    # The peers are static files of the very bytes each path answers; WhiteNoise finds files when it starts, so
+    # the server runs once to get the bytes and again to serve them beside the app.
+    with running(serve, env, base):
+        bodies = {path: fetch(base + path) for path in PATHS}
+    STATIC_DIR.mkdir(parents=True, exist_ok=True)
+    for number, body in enumerate(bodies.values()):
+        (STATIC_DIR / f"peer-{number}.json").write_bytes(body)
+        (STATIC_DIR / f"peer-{number}.json.gz").write_bytes(gzip.compress(body, compresslevel=6, mtime=0))
+    try:
+        with running(serve, env, base):
+            table = Table(title=f"fcatlas serve under load: {args.users} visitors without pause, {args.seconds} s "
+                                f"each, {os.cpu_count()} cores shared with the load generator")
+            for column in ("path", "bytes", "req/s", "median ms", "p95 ms", "failed", "peer: static req/s",
+                           "peer p95 ms", "target", "met?"):
+                table.add_column(column, justify="left" if column in ("path", "target") else "right")
+            for number, (path, body) in enumerate(bodies.items()):
+                fetch(base + path)  # the first answer of a worker builds its cache
+                ours = load(base, path, args.users, args.seconds)
+                peer = load(base, f"/static/bench/peer-{number}.json", args.users, args.seconds)
+                target = f"p95 ≤ {P95_TARGET_MS} ms" + (
+                    f", ≥ {CACHED_RATE_TARGET} req/s" if path in CACHED_GEOJSON else "")
+                met = ours["p95"] <= P95_TARGET_MS and ours["failures"] == 0 and (
+                    path not in CACHED_GEOJSON or ours["rate"] >= CACHED_RATE_TARGET)
+                table.add_row(path, f"{len(body):,}".replace(",", " "), f"{ours['rate']:.0f}",
+                              f"{ours['median']:.0f}", f"{ours['p95']:.0f}", str(ours["failures"]),
+                              f"{peer['rate']:.0f}", f"{peer['p95']:.0f}", target,
+                              "[green]yes[/green]" if met else "[red]no[/red]")
+            again = load(base, CACHED_GEOJSON[0], args.users, args.seconds, revalidate=True)
+            table.add_row(f"{CACHED_GEOJSON[0]} (If-None-Match → 304)", "0", f"{again['rate']:.0f}",
+                          f"{again['median']:.0f}", f"{again['p95']:.0f}", str(again["failures"]), "", "",
+                          f"p95 ≤ {P95_TARGET_MS} ms",
+                          "[green]yes[/green]" if again["p95"] <= P95_TARGET_MS else "[red]no[/red]")
+            Console(width=170).print(table)
+    finally:
+        shutil.rmtree(STATIC_DIR, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running(command: list[str], env: dict, base: str):
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    try:
+        wait_for(base + "/")
+        yield server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""The visitors of ``bench_serving.py``: each asks for one path (``FCATLAS_BENCH_PATH``) over and over, without
+pause, as a browser does (gzip accepted; with ``FCATLAS_BENCH_REVALIDATE=1`` it sends back the ETag it got)."""
+
+import os
+
+from locust import FastHttpUser, constant, task
+
+PATH = os.environ.get("FCATLAS_BENCH_PATH", "/")
+REVALIDATE = os.environ.get("FCATLAS_BENCH_REVALIDATE") == "1"
+
+
+class Visitor(FastHttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.etag = None
+
+    @task
+    def ask(self):
+        headers = {"Accept-Encoding": "gzip"}
+        if REVALIDATE and self.etag:
+            headers["If-None-Match"] = self.etag
+        with self.client.get(PATH, headers=headers, name=PATH, catch_response=True) as response:
+            if response.status_code in (200, 304):
+                self.etag = response.headers.get("ETag") or self.etag
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")
