@@ -1,6 +1,7 @@
-"""Pages and API under load: ``fcatlas serve`` as ``make run`` starts it, on loopback, with 100 visitors asking
-without pause (locust, headless), one path at a time; beside each, the peer: the same bytes as a static file
-served by WhiteNoise from the same server, which is as fast as this server can answer anything.
+"""Pages and API under load: ``fcatlas serve`` as ``make run`` starts it, on loopback, one path at a time (locust,
+headless): 100 visitors who pause 1–3 s between requests as people reading do (the latency they see), then 100
+who never pause (the most the server answers). Beside each, the peer: the same bytes as a static file served by
+WhiteNoise from the same server, which is as fast as this server can answer anything.
 
 Run: ``python benchmarks/bench_serving.py [--users 100] [--seconds 20] [--units 10000]``. Needs the ``bench``
 extra (``pip install -e '.[bench]'``). It uses its own SQLite database in ``var/bench-serve`` (``DATABASE_URL``
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rich.console import Console
@@ -35,6 +37,9 @@ PATHS = ("/", "/api/v1/municipalities.geojson", "/api/v1/units.geojson", "/api/v
 CACHED_GEOJSON = ("/api/v1/municipalities.geojson", "/api/v1/units.geojson")
 P95_TARGET_MS = 100
 CACHED_RATE_TARGET = 500
+READERS_PER_SECOND = 20
+"""Readers arrive 20 a second, as people do, not all in the same millisecond."""
+WARM_UP_REQUESTS = 16
 
 
 def fcatlas(*args: str, env: dict) -> None:
@@ -84,12 +89,14 @@ def fetch(url: str) -> bytes:
         return gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body
 
 
-def load(base: str, path: str, users: int, seconds: int, revalidate: bool = False) -> dict:
+def load(base: str, path: str, users: int, seconds: int, *, pause: bool, revalidate: bool = False) -> dict:
     """Requests per second, median and 95th percentile (ms) and failures for ``users`` visitors on ``path``."""
     prefix = WORK / "locust"
-    env = os.environ | {"FCATLAS_BENCH_PATH": path, "FCATLAS_BENCH_REVALIDATE": "1" if revalidate else "0"}
+    env = os.environ | {"FCATLAS_BENCH_PATH": path, "FCATLAS_BENCH_REVALIDATE": "1" if revalidate else "0",
+                        "FCATLAS_BENCH_PAUSE": "1" if pause else "0"}
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
-                    "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
+                    "--users", str(users), "--spawn-rate", str(READERS_PER_SECOND if pause else users),
+                    "--run-time", f"{seconds}s",
                     "--host", base, "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(f"{prefix}_stats.csv", newline="") as file:
@@ -124,28 +131,32 @@ def main() -> None:
         (STATIC_DIR / f"peer-{number}.json.gz").write_bytes(gzip.compress(body, compresslevel=6, mtime=0))
     try:
         with running(serve, env, base):
-            table = Table(title=f"fcatlas serve under load: {args.users} visitors without pause, {args.seconds} s "
-                                f"each, {os.cpu_count()} cores shared with the load generator")
-            for column in ("path", "bytes", "req/s", "median ms", "p95 ms", "failed", "peer: static req/s",
-                           "peer p95 ms", "target", "met?"):
+            table = Table(title=f"fcatlas serve under load: {args.users} visitors, {args.seconds} s a run, "
+                                f"{os.cpu_count()} cores shared with the load generator")
+            for column in ("path", "bytes", "readers req/s", "readers p95 ms", "no pause req/s", "no pause p95 ms",
+                           "failed", "peer static: no pause req/s", "target", "met?"):
                 table.add_column(column, justify="left" if column in ("path", "target") else "right")
-            for number, (path, body) in enumerate(bodies.items()):
-                fetch(base + path)  # the first answer of a worker builds its cache
-                ours = load(base, path, args.users, args.seconds)
-                peer = load(base, f"/static/bench/peer-{number}.json", args.users, args.seconds)
-                target = f"p95 ≤ {P95_TARGET_MS} ms" + (
-                    f", ≥ {CACHED_RATE_TARGET} req/s" if path in CACHED_GEOJSON else "")
-                met = ours["p95"] <= P95_TARGET_MS and ours["failures"] == 0 and (
-                    path not in CACHED_GEOJSON or ours["rate"] >= CACHED_RATE_TARGET)
-                table.add_row(path, f"{len(body):,}".replace(",", " "), f"{ours['rate']:.0f}",
-                              f"{ours['median']:.0f}", f"{ours['p95']:.0f}", str(ours["failures"]),
-                              f"{peer['rate']:.0f}", f"{peer['p95']:.0f}", target,
+
+            def add(label: str, path: str, size: int, peer_path: str | None, revalidate: bool = False) -> None:
+                with ThreadPoolExecutor(4) as pool:  # the first answer of each worker builds its cache
+                    list(pool.map(fetch, [base + path] * WARM_UP_REQUESTS))
+                readers = load(base, path, args.users, args.seconds, pause=True, revalidate=revalidate)
+                most = load(base, path, args.users, args.seconds, pause=False, revalidate=revalidate)
+                peer = load(base, peer_path, args.users, args.seconds, pause=False) if peer_path else None
+                rate_target = path in CACHED_GEOJSON and not revalidate
+                target = f"readers p95 ≤ {P95_TARGET_MS} ms" + (
+                    f", ≥ {CACHED_RATE_TARGET} req/s" if rate_target else "")
+                met = readers["p95"] <= P95_TARGET_MS and readers["failures"] + most["failures"] == 0 and (
+                    not rate_target or most["rate"] >= CACHED_RATE_TARGET)
+                table.add_row(label, f"{size:,}".replace(",", " "), f"{readers['rate']:.0f}",
+                              f"{readers['p95']:.0f}", f"{most['rate']:.0f}", f"{most['p95']:.0f}",
+                              str(readers["failures"] + most["failures"]),
+                              f"{peer['rate']:.0f}" if peer else "", target,
                               "[green]yes[/green]" if met else "[red]no[/red]")
-            again = load(base, CACHED_GEOJSON[0], args.users, args.seconds, revalidate=True)
-            table.add_row(f"{CACHED_GEOJSON[0]} (If-None-Match → 304)", "0", f"{again['rate']:.0f}",
-                          f"{again['median']:.0f}", f"{again['p95']:.0f}", str(again["failures"]), "", "",
-                          f"p95 ≤ {P95_TARGET_MS} ms",
-                          "[green]yes[/green]" if again["p95"] <= P95_TARGET_MS else "[red]no[/red]")
+
+            for number, (path, body) in enumerate(bodies.items()):
+                add(path, path, len(body), f"/static/bench/peer-{number}.json")
+            add(f"{CACHED_GEOJSON[0]} (If-None-Match → 304)", CACHED_GEOJSON[0], 0, None, revalidate=True)
             Console(width=170).print(table)
     finally:
         shutil.rmtree(STATIC_DIR, ignore_errors=True)

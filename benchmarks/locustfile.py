@@ -1,16 +1,18 @@
-"""The visitors of ``bench_serving.py``: each asks for one path (``FCATLAS_BENCH_PATH``) over and over, without
-pause, as a browser does (gzip accepted; with ``FCATLAS_BENCH_REVALIDATE=1`` it sends back the ETag it got)."""
+"""The visitors of ``bench_serving.py``: each asks for one path (``FCATLAS_BENCH_PATH``) over and over as a browser
+does (gzip accepted; with ``FCATLAS_BENCH_REVALIDATE=1`` it sends back the ETag it got), pausing between 1 and 3 s
+as a person reading does, or not at all with ``FCATLAS_BENCH_PAUSE=0`` (to find the most the server answers)."""
 
 import os
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, between, constant, task
 
 PATH = os.environ.get("FCATLAS_BENCH_PATH", "/")
 REVALIDATE = os.environ.get("FCATLAS_BENCH_REVALIDATE") == "1"
+PAUSE = os.environ.get("FCATLAS_BENCH_PAUSE", "1") == "1"
 
 
 class Visitor(FastHttpUser):
-    wait_time = constant(0)
+    wait_time = between(1, 3) if PAUSE else constant(0)
 
     def on_start(self):
         self.etag = None
