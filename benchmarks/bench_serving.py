@@ -52,16 +52,15 @@ def prepare(env: dict, units: int) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     fcatlas("migrate", "--no-input", env=env)
     fcatlas("load-reference", env=env)
-    fcatlas("load-demo", env=env)
-    fcatlas("build-demand", env=env)
-    if units:
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-        source = WORK / f"units-{units}.csv"
+    source = WORK / f"units-{units}.csv"
+    if units:  # written before the demo is loaded: the writer saves the demo's records once as its template
         subprocess.run([sys.executable, "-c", (
             "import sys; sys.path.insert(0, 'benchmarks'); import bench_registry_io as b; b._setup_django(); "
             f"from pathlib import Path; Path({str(source)!r}).write_bytes(b._rows({units}))")],
             env=env, check=True, cwd=ROOT)
-        fcatlas("load-demo", env=env)  # _rows empties the registry to build its template; put the demo back
+    fcatlas("load-demo", env=env)
+    fcatlas("build-demand", env=env)
+    if units:
         fcatlas("import-units", str(source), env=env)
 
 

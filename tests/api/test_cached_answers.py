@@ -71,3 +71,37 @@ def test_coverage_follows_the_registry_though_it_is_cached(client, make_unit):
 
     assert second["covered"] > first["covered"]
     assert second == client.get("/api/v1/coverage", {"municipality": "1280"}).json()
+
+
+@pytest.fixture
+def doubled_demand(shipped_demand):
+    """The shipped demand layer with every child counted twice, installed for one test and then put back."""
+    from fcatlas.analysis.demand import DemandLayer
+    from fcatlas.planning.inputs import install_demand
+
+    points, areas = shipped_demand.points.copy(), shipped_demand.areas.copy()
+    points["children_0_5"] *= 2
+    areas["children_0_5"] *= 2
+    points.attrs, areas.attrs = dict(shipped_demand.points.attrs), dict(shipped_demand.areas.attrs)
+    yield lambda: install_demand(DemandLayer(points, areas))
+    install_demand(shipped_demand)
+
+
+def test_a_new_demand_layer_changes_the_cached_figures_and_layers_at_once(client, make_unit, doubled_demand):
+    make_unit("Familjecentralen Ett", latitude=55.6050, longitude=13.0038,
+              services=("maternal_health", "child_health", "open_preschool", "preventive_social_services"))
+    coverage = client.get("/api/v1/coverage", {"municipality": "1280"}).json()
+    layer = client.get("/api/v1/small-areas.geojson", {"municipality": "1280"})
+    page = client.get("/kommun/1280/")
+    assert page.status_code == 200
+
+    doubled_demand()
+
+    assert client.get("/api/v1/coverage", {"municipality": "1280"}).json()["children"] == pytest.approx(
+        2 * coverage["children"])
+    again = client.get("/api/v1/small-areas.geojson", {"municipality": "1280"}, HTTP_IF_NONE_MATCH=layer["ETag"])
+    assert again.status_code == 200 and again["ETag"] != layer["ETag"]
+    children = {f["id"]: f["properties"]["children"] for f in features(layer)}
+    doubled = {f["id"]: f["properties"]["children"] for f in features(again)}
+    assert doubled == pytest.approx({code: 2 * n for code, n in children.items()}, abs=1)  # shown rounded
+    assert client.get("/kommun/1280/").content != page.content

@@ -88,3 +88,19 @@ def test_a_page_of_units_costs_the_same_few_queries_however_many_units(client, m
         make_unit(name=f"Enhet {number:02}", working_methods=["open_activities"], staffing={"midwife": 1.0})
     with django_assert_max_num_queries(8):
         assert len(client.get("/api/v1/units").json()["items"]) == 30
+
+
+def test_the_map_asks_for_the_units_in_its_view_and_gets_their_count(client, units):
+    stockholm = client.get("/api/v1/units.geojson", {"bbox": "17.8,59.2,18.3,59.5"}).json()
+    everywhere = client.get("/api/v1/units.geojson").json()
+
+    assert [f["properties"]["name"] for f in stockholm["features"]] == ["FC Norr"]
+    assert stockholm["count"] == 1 and everywhere["count"] == 3
+    assert stockholm["features"][0]["geometry"]["coordinates"] == [18.06, 59.33]
+
+
+@pytest.mark.parametrize("bbox", ["18,59", "a,b,c,d", "18.3,59.2,17.8,59.5", "nan,0,1,1", "1,2,3,4,5"])
+def test_a_view_that_is_no_box_is_refused_in_swedish(client, units, bbox):
+    response = client.get("/api/v1/units.geojson", {"bbox": bbox})
+    assert response.status_code == 422
+    assert "ska vara fyra tal i WGS 84" in response.json()["detail"]

@@ -1,11 +1,13 @@
 """Read-only JSON API, /api/v1/. GeoJSON answers are RFC 7946 (WGS 84, lon/lat)."""
 
+import math
 from typing import Literal
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import HttpError
 
 from fcatlas.reference import queries
 from fcatlas.reference.models import Region
@@ -155,11 +157,39 @@ def list_units(request, filters: Query[UnitFilter], page: PageNumber = 1):
             "items": [_unit_out(unit, records[unit.pk]) for unit in shown]}
 
 
+class UnitMapFilter(UnitFilter):
+    bbox: str | None = Field(None, description="Only the units in a map's view: west,south,east,north in WGS 84 "
+                                               "degrees, e.g. 11.9,57.6,12.1,57.8")
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        west = south = east = north = math.nan
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise HttpError(422, f"bbox {text[:60]!r} ska vara fyra tal i WGS 84: västligaste longitud, sydligaste "
+                             "latitud, östligaste longitud, nordligaste latitud, till exempel 11.9,57.6,12.1,57.8.")
+    return west, south, east, north
+
+
 @api.get("/units.geojson", response=FeatureCollection, tags=["registry"],
-         summary="Units as GeoJSON points, with the same filters")
-def units_geojson(request, filters: Query[UnitFilter]):
-    return cached_geojson(request, lambda: queries.feature_collection(
-        map(unit_feature, filter_units(**filters.dict()))), depends_on=("registry", "reference"))
+         summary="Units as GeoJSON points, with the same filters, or only those in a map's view (bbox); "
+                 "`count` is the number of features")
+def units_geojson(request, filters: Query[UnitMapFilter]):
+    wanted = filters.dict()
+    view = wanted.pop("bbox")
+    bbox = _bbox(view) if view else None
+
+    def build() -> dict:
+        units = filter_units(**wanted)
+        if bbox:
+            west, south, east, north = bbox
+            units = units.filter(longitude__range=(west, east), latitude__range=(south, north))
+        collection = queries.feature_collection(map(unit_feature, units))
+        return collection | {"count": len(collection["features"])}
+
+    return cached_geojson(request, build, depends_on=("registry", "reference"))
 
 
 @api.get("/units/export", tags=["registry"], response={200: bytes, 422: Error},

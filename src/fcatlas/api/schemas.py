@@ -47,6 +47,7 @@ class Feature(Schema):
 class FeatureCollection(Schema):
     type: Literal["FeatureCollection"]
     features: list[Feature]
+    count: int | None = None
 
 
 class Error(Schema):
