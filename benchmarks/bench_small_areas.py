@@ -1,5 +1,5 @@
-"""The shipped SCB layer (children 0–5 per RegSO 2025, placed inside each RegSO): coverage, scenario deltas,
-exact site choice against spopt, and the size of a region's RegSO map layer.
+"""The shipped SCB layer (children 0–5 per RegSO 2025, placed inside each RegSO): coverage, exact site choice
+against spopt, and the size of a region's RegSO map layer (scenario deltas: ``bench_scenario.py``).
 
 Run: ``python benchmarks/bench_small_areas.py`` (``--skip-spopt-national`` leaves out the 10-minute spopt attempt).
 """
@@ -10,7 +10,6 @@ import gzip
 import json
 import multiprocessing
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -20,12 +19,10 @@ import numpy as np
 import pulp
 import shapely
 from bench_coverage import RADIUS_M, SEED, median_seconds, national_inputs
-from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 from fcatlas.analysis.coverage import DemandIndex, national_coverage
 from fcatlas.analysis.demand import build_shipped_demand
-from fcatlas.analysis.scenario import CoverageScenario
 from fcatlas.analysis.siting import demand_weights, small_area_candidates, solve_mclp
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -74,13 +71,6 @@ def spopt_with_limit(demand, candidates, existing, limit_s):
     return queue.get() if not queue.empty() else None
 
 
-def reference_add(tree: cKDTree, children: np.ndarray, nearest: np.ndarray, site_xy: np.ndarray) -> float:
-    """The least a delta can do: the children newly within the radius of one added site (a KD-tree ball query)."""
-    found = np.asarray(tree.query_ball_point(site_xy, RADIUS_M), dtype=np.intp)
-    newly = found[nearest[found] > RADIUS_M]
-    return float(children[newly].sum())
-
-
 def region_layer_sizes() -> list[tuple[str, int, int]]:
     """(region, raw bytes, gzip bytes) of the RegSO layer each region page loads, served by the app."""
     var = tempfile.mkdtemp(prefix="fcatlas-bench-")
@@ -126,34 +116,6 @@ def run(skip_spopt_national: bool = False) -> list[dict]:
     rows.append({"benchmark": f"national coverage on the SCB layer (prepared index, built once in {index_s * 1e3:.0f} ms)",
                  "ours": f"{coverage_s * 1e3:.2f} ms", "peer": "—", "ratio": "—", "target": "≤ 10 ms",
                  "met": coverage_s <= 0.010})
-
-    scenario = CoverageScenario(index, units, RADIUS_M, classifications=("family_centre",))
-    rng = np.random.default_rng(SEED)
-    sites = demand.geometry.iloc[rng.choice(len(demand), 50, replace=False)]
-    site_xy = shapely.get_coordinates(sites.values)
-    closures = rng.choice(existing["unit_id"].to_numpy(), 50, replace=False)
-    tree = cKDTree(index.xy)
-    nearest = cKDTree(shapely.get_coordinates(existing.geometry.values)).query(index.xy)[0]
-    add_times, close_times, reference_times = [], [], []
-    scenario.delta(add=sites.iloc[[0]]).national
-    for position, unit_id in enumerate(closures):
-        started = time.perf_counter()
-        scenario.delta(add=sites.iloc[[position]]).national
-        add_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        scenario.delta(close=[unit_id]).national
-        close_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        reference_add(tree, index.children, nearest, site_xy[position])
-        reference_times.append(time.perf_counter() - started)
-    reference_s = statistics.median(reference_times)
-    for label, times in (("add a unit", add_times), ("close a unit", close_times)):
-        delta_s = statistics.median(times)
-        rows.append({"benchmark": f"scenario delta on the SCB layer: {label} (median of 50, national figure read; "
-                                  "peer = one KD-tree ball query)",
-                     "ours": f"{delta_s * 1e3:.3f} ms", "peer": f"{reference_s * 1e3:.3f} ms",
-                     "ratio": f"{delta_s / reference_s:.1f}× the reference", "target": "≤ 1 ms",
-                     "met": delta_s <= 0.001})
 
     for scope, frame in (("national", demand), (f"region {REGIONAL_INSTANCE}", demand[demand["region_code"] == REGIONAL_INSTANCE])):
         candidates = small_area_candidates(frame)

@@ -25,6 +25,7 @@ def main() -> None:
     warnings.filterwarnings("ignore")  # the peers' pandas / PuLP deprecation noise
     import bench_accessibility
     import bench_coverage
+    import bench_scenario
     import bench_siting
     import bench_small_areas
 
@@ -32,6 +33,7 @@ def main() -> None:
     for module in (bench_coverage, bench_accessibility, bench_siting):
         rows.extend(module.run())
     rows.extend(bench_small_areas.run(skip_spopt_national="--skip-spopt-national" in sys.argv))
+    rows.extend(bench_scenario.run())
     print_table(rows)
 
 

@@ -121,3 +121,28 @@ def test_it_refuses_to_close_a_unit_it_does_not_know(layers):
 
     with pytest.raises(ValueError, match="'nope' is not among"):
         scenario.delta(close=["nope"])
+
+
+@pytest.mark.parametrize("added", [1, 5, 40])  # 40 added units go through a tree, fewer are measured directly
+def test_added_units_as_metres_give_the_same_figures_as_recomputing_coverage(layers, added):
+    demand, units = layers.random(31)
+    scenario = CoverageScenario(demand, units, radius_m=RADIUS_M)
+    offsets = np.random.default_rng(added).uniform(0, 40_000, size=(added, 2))
+    sites = points(layers, offsets)
+
+    delta = scenario.delta(add=offsets + layers.origin, close=[units["unit_id"].iloc[0]])
+
+    opened = gpd.GeoDataFrame({"unit_id": [f"new{i}" for i in range(added)],
+                               "classification": ["family_centre"] * added}, geometry=sites)
+    after = pd.concat([units.iloc[1:], opened], ignore_index=True)
+    assert_after_equals_recomputed(delta, demand, after)
+    before, covered = delta.children_covered_national
+    assert (before, covered) == (delta.national["children_covered_before"].iloc[0],
+                                 delta.national["children_covered_after"].iloc[0])
+
+
+@pytest.mark.parametrize("bad", [np.zeros((2, 3)), np.array([[0.0, np.nan]]), np.zeros(2)])
+def test_added_units_as_an_array_must_be_pairs_of_metres(layers, bad):
+    demand, units = layers.random(31)
+    with pytest.raises(ValueError, match="must be \\(n, 2\\) finite EPSG:3006 metres"):
+        CoverageScenario(demand, units, radius_m=RADIUS_M).delta(add=bad)

@@ -30,6 +30,8 @@ from fcatlas.analysis.coverage import (
 )
 
 GROUPS = ("national", *GROUPINGS)
+DIRECT_DISTANCE_MAX_ADDED = 16
+"""Up to this many added units, their distances to the nearby demand are computed directly; more get a tree."""
 
 
 class ScenarioDelta:
@@ -52,6 +54,11 @@ class ScenarioDelta:
         scenario = self._scenario
         return _before_after(scenario.index.group_labels[name], scenario.group_children[name],
                              scenario.baseline_covered[name], self._covered_after[name])
+
+    @property
+    def children_covered_national(self) -> tuple[float, float]:
+        """Children 0–5 within the radius nationally, before and after: the headline figure, without a frame."""
+        return float(self._scenario.baseline_covered["national"][0]), float(self._covered_after["national"][0])
 
     @cached_property
     def national(self) -> pd.DataFrame:
@@ -130,6 +137,7 @@ class CoverageScenario:
         self.band_labels = pd.Index(band_labels(self.band_edges_m), name="distance_band")
         self._covered = self._nearest_distance <= self.radius_m
         self._band = distance_band_index(self._nearest_distance, self.band_edges_m)
+        self._edges = np.asarray(self.band_edges_m, dtype=float)
         covered_children = np.where(self._covered, self.index.children, 0.0)
         self.baseline_covered = {name: self.index.totals(covered_children, name) for name in GROUPS}
         self.baseline_bands = np.bincount(self._band, weights=self.index.children, minlength=len(self.band_labels))
@@ -146,25 +154,34 @@ class CoverageScenario:
             distance = np.minimum(distance, added.query(self.index.xy)[0])
         return distance
 
-    def delta(self, add: gpd.GeoSeries | gpd.GeoDataFrame | None = None, close: Iterable = ()) -> ScenarioDelta:
+    def delta(self, add: gpd.GeoSeries | gpd.GeoDataFrame | np.ndarray | None = None,
+              close: Iterable = ()) -> ScenarioDelta:
         """Every coverage figure before and after opening units at ``add`` and closing ``close``.
 
-        ``add`` is a GeoSeries or GeoDataFrame of points with a CRS; ``close`` holds unit ids.
+        ``add`` is a GeoSeries or GeoDataFrame of points with a CRS, or an (n, 2) array of EPSG:3006 metres;
+        ``close`` holds unit ids. Only the demand within reach of an added unit, and the areas whose nearest unit
+        closes, are looked at: one radius query on the prebuilt demand tree per added unit.
         """
         affected, distance = self._closing(self._closed_positions(close))
-        if add is not None and len(add):
-            added_xy = metric_coordinates(add, "added units")
-            near = self.index.within(added_xy, self.reach_m)
-            near[affected] = True
-            candidates = np.flatnonzero(near)
-            current = self._nearest_distance[candidates].copy()
-            position_in = np.searchsorted(candidates, affected)
-            current[position_in] = distance
-            to_added = cKDTree(added_xy).query(self.index.xy[candidates])[0]
+        added_xy = self._added_xy(add)
+        if len(added_xy):
+            found = self.index.tree.query_ball_point(added_xy, self.reach_m, return_sorted=False)
+            near = np.concatenate([np.asarray(indices, dtype=np.intp) for indices in found])
+            if len(affected) == 0 and len(added_xy) == 1:
+                candidates, current = near, self._nearest_distance[near]  # one query: no area twice
+            else:
+                candidates = np.union1d(near, affected)
+                current = self._nearest_distance[candidates]
+                current[np.searchsorted(candidates, affected)] = distance
+            if len(added_xy) <= DIRECT_DISTANCE_MAX_ADDED:
+                offsets = self.index.xy[candidates, None, :] - added_xy[None, :, :]
+                to_added = np.sqrt(np.einsum("ijk,ijk->ij", offsets, offsets)).min(axis=1)
+            else:
+                to_added = cKDTree(added_xy).query(self.index.xy[candidates])[0]
             affected, distance = candidates, np.minimum(current, to_added)
 
         covered = distance <= self.radius_m
-        band = distance_band_index(distance, self.band_edges_m)
+        band = np.searchsorted(self._edges, distance, side="left")  # = distance_band_index, edges checked once
         moved = (covered != self._covered[affected]) | (band != self._band[affected])
         affected, covered, band = affected[moved], covered[moved], band[moved]
         children = self.index.children[affected]
@@ -178,6 +195,18 @@ class CoverageScenario:
         np.add.at(bands_after, band, children)
         np.subtract.at(bands_after, self._band[affected], children)
         return ScenarioDelta(self, covered_after, bands_after, int(len(affected)))
+
+    @staticmethod
+    def _added_xy(add) -> np.ndarray:
+        if add is None:
+            return np.empty((0, 2))
+        if isinstance(add, np.ndarray):
+            added = np.asarray(add, dtype=float)
+            if added.ndim != 2 or added.shape[1] != 2 or not np.isfinite(added).all():
+                raise ValueError(f"added units as an array must be (n, 2) finite EPSG:3006 metres, not shape "
+                                 f"{added.shape}")
+            return added
+        return metric_coordinates(add, "added units") if len(add) else np.empty((0, 2))
 
     def _closed_positions(self, close: Iterable) -> np.ndarray:
         return np.array([self._position_of(unit_id) for unit_id in close], dtype=np.intp)
