@@ -101,3 +101,20 @@ def test_a_unit_changed_since_its_version_refuses_the_batch():
 
     assert (refused.value.index, refused.value.unit.version) == (1, 2)
     assert Unit.objects.get().phone == "023-11 11 11"
+
+
+def test_a_batch_larger_than_one_insert_keeps_ids_history_and_related_rows_together():
+    records = [FULL | {"external_id": f"FC-{n}", "name": f"Enhet {n}", "staffing": {"midwife": 1 + n % 3}}
+               for n in range(600)]
+
+    results = save_units([Edit(None, record) for record in records], source="import_file")
+    later = save_unit(None, FULL | {"external_id": "FC-later", "name": "Senare"}, source="manual_edit").unit
+
+    pks = [r.unit.pk for r in results]
+    assert len(set(pks)) == 600 and later.pk not in pks
+    assert Unit.objects.count() == 601
+    assert {c.unit_id: c.unit_name for c in UnitChange.objects.filter(unit_id__in=pks)} == {
+        r.unit.pk: r.unit.name for r in results}
+    assert stored(Unit.objects.get(external_id="FC-599"))["staffing"] == {"midwife": 3.0}  # 1 + 599 % 3
+    assert Unit.objects.get(external_id="FC-599").services.count() == 4
+    assert [r.change.pk is not None for r in results].count(True) == 600
