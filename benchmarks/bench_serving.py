@@ -5,7 +5,8 @@ WhiteNoise from the same server, which is as fast as this server can answer anyt
 
 Run: ``python benchmarks/bench_serving.py [--users 100] [--seconds 20] [--units 10000]``. Needs the ``bench``
 extra (``pip install -e '.[bench]'``). It uses its own SQLite database in ``var/bench-serve`` (``DATABASE_URL``
-for PostgreSQL), loaded as ``make run`` loads it, plus ``--units`` synthetic units if given.
+for PostgreSQL: that database is emptied first), loaded as ``make run`` loads it, plus ``--units`` synthetic units
+if given.
 """
 
 from __future__ import annotations
@@ -47,10 +48,11 @@ def fcatlas(*args: str, env: dict) -> None:
 
 
 def prepare(env: dict, units: int) -> None:
-    if not os.environ.get("DATABASE_URL"):
-        shutil.rmtree(WORK, ignore_errors=True)
+    shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True, exist_ok=True)
     fcatlas("migrate", "--no-input", env=env)
+    if os.environ.get("DATABASE_URL"):
+        fcatlas("flush", "--no-input", env=env)  # a PostgreSQL database starts empty, as SQLite's new file does
     fcatlas("load-reference", env=env)
     source = WORK / f"units-{units}.csv"
     if units:  # written before the demo is loaded: the writer saves the demo's records once as its template

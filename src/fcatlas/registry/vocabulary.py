@@ -7,6 +7,7 @@ words are compared after :func:`normalise_header` (lower case, no accents, one `
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,7 +17,12 @@ from .models import Budget, OperatingForm, Principal, Profession, ServiceType, S
 
 def normalise_header(text) -> str:
     """``"Besöks-adress "`` → ``"besoksadress"``-style key: lower case, no accents, one ``_`` between words."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return _normalised(str(text or ""))
+
+
+@functools.lru_cache(maxsize=8192)  # the same few hundred headers and words, once per cell of a 10 000-row file
+def _normalised(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 

@@ -16,7 +16,7 @@ from importlib import import_module
 
 from django.utils import timezone
 
-from .rows import SYNTHETIC_NOTICE, columns, units_for_export
+from .rows import SYNTHETIC_NOTICE, ExportUnits, columns
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,9 @@ def export_units(units, fmt: str) -> tuple[bytes, str, str]:
     """(file content, content type, suggested file name) for units in one of ``FORMATS``."""
     if fmt not in FORMATS:
         raise ValueError(f"Okänt format {fmt!r}; välj ett av {', '.join(FORMATS)}.")
-    units = units_for_export(units)
+    units = ExportUnits(units)
     chosen = FORMATS[fmt]
-    return chosen.write(units), chosen.content_type, filename(chosen, any(u.synthetic for u in units))
+    return chosen.write(units), chosen.content_type, filename(chosen, units.synthetic)
 
 
 __all__ = ["FORMATS", "SYNTHETIC_NOTICE", "Format", "columns", "export_units"]

@@ -13,7 +13,7 @@ from fcatlas.reference.names import organisation_name_of
 
 from ..models import ServiceType, WorkingMethod
 from ..vocabulary import CHOICE_LABELS, LANGUAGES
-from .rows import CLASSIFICATION_LABELS, SOURCE_TEXT, SYNTHETIC_NOTICE, ExportItem, metadata, units_for_export
+from .rows import CLASSIFICATION_LABELS, SOURCE_TEXT, SYNTHETIC_NOTICE, ExportItem, ExportUnits, metadata
 
 HSDS_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:fcatlas:hsds")
 HSDS_STATUS = {"active": "active", "planned": "inactive", "temporarily_closed": "temporarily closed",
@@ -79,7 +79,7 @@ class _Package:
     are collected on the way and listed after them."""
 
     def __init__(self, units):
-        self.units = units_for_export(units)
+        self.units = ExportUnits(units)
         methods = {m.code: m for m in WorkingMethod.objects.select_related("parent")}
         self.terms: dict[str, dict] = {}
         self.organisations: dict[str, dict] = {}

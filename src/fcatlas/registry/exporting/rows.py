@@ -5,7 +5,9 @@ Classification, kommun name and region are added for people to read (the importe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -98,6 +100,38 @@ def units_for_export(units) -> list[ExportItem]:
             for row in units.values("pk", *EXTRA_FIELDS.values())]
 
 
+EXPORT_CHUNK = 1000
+
+
+class ExportUnits:
+    """The units an export writes, read ``EXPORT_CHUNK`` at a time each time they are iterated, in the queryset's
+    order: a file of 10 000 units never has more than one chunk of records in memory."""
+
+    def __init__(self, units):
+        if isinstance(units, ExportUnits):
+            units = units.queryset
+        elif not isinstance(units, QuerySet):
+            units = Unit.objects.filter(pk__in=[unit.pk for unit in units])
+        self.queryset = units
+
+    @cached_property
+    def pks(self) -> list[int]:
+        return list(self.queryset.values_list("pk", flat=True))
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    @cached_property
+    def synthetic(self) -> bool:
+        return self.queryset.filter(synthetic=True).exists()
+
+    def __iter__(self):
+        for start in range(0, len(self.pks), EXPORT_CHUNK):
+            chunk = self.pks[start:start + EXPORT_CHUNK]
+            items = {item.pk: item for item in units_for_export(Unit.objects.filter(pk__in=chunk))}
+            yield from (items[pk] for pk in chunk)
+
+
 def yes_no(value) -> str:
     return "" if value is None else ("ja" if value else "nej")
 
@@ -146,13 +180,18 @@ def row(unit: ExportItem, method_names: dict[str, str]) -> dict:
     return result
 
 
-def rows(units: list[ExportItem]) -> list[dict]:
+def items_and_rows(units) -> Iterator[tuple[ExportItem, dict]]:
+    """Each unit with its row, in one pass over the units."""
     method_names = dict(WorkingMethod.objects.values_list("code", "name"))
-    return [row(unit, method_names) for unit in units]
+    return ((unit, row(unit, method_names)) for unit in units)
 
 
-def about_lines(units: list[ExportItem], *, escaped_with_apostrophe: bool) -> list[str]:
-    lines = [SYNTHETIC_NOTICE] if any(u.synthetic for u in units) else []
+def rows(units) -> Iterator[dict]:
+    return (values for _, values in items_and_rows(units))
+
+
+def about_lines(units: ExportUnits, *, escaped_with_apostrophe: bool) -> list[str]:
+    lines = [SYNTHETIC_NOTICE] if units.synthetic else []
     lines += [f"{SOURCE_TEXT}. Utdrag {timezone.localdate().isoformat()}: {len(units)} enheter.",
               "Filen kan läsas in igen (Enheter → Importera); kolumnerna region, klassificering, skäl, "
               "samlokaliserad fullt ut, fullständighet och källa räknas fram och läses inte in.",
@@ -163,8 +202,7 @@ def about_lines(units: list[ExportItem], *, escaped_with_apostrophe: bool) -> li
     return lines
 
 
-def metadata(units: list[ExportItem]) -> dict:
-    synthetic = any(u.synthetic for u in units)
+def metadata(units: ExportUnits) -> dict:
     return {"title": "Familjecentraler och familjecentralsliknande verksamheter",
             "source": SOURCE_TEXT, "created": timezone.localdate().isoformat(), "units": len(units),
-            "synthetic": synthetic, "notice": SYNTHETIC_NOTICE if synthetic else ""}
+            "synthetic": units.synthetic, "notice": SYNTHETIC_NOTICE if units.synthetic else ""}

@@ -20,8 +20,9 @@ def write_xlsx(units) -> bytes:
     import xlsxwriter
 
     out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False})
+    # constant_memory: each row goes to a temporary file as it is written, so memory stays flat in the rows.
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+                                         "strings_to_urls": False, "strings_to_numbers": False})
     bold = workbook.add_format({"bold": True})
     as_typed = workbook.add_format({"quote_prefix": True})
     sheet = workbook.add_worksheet("Enheter")
@@ -41,7 +42,7 @@ def write_xlsx(units) -> bytes:
     sheet.freeze_panes(1, 2)
     about = workbook.add_worksheet("Om filen")
     about.set_column(0, 0, 120)
-    synthetic = any(u.synthetic for u in units)
+    synthetic = units.synthetic
     notice = workbook.add_format({"bold": True, "font_color": "#B35806", "font_size": 14})
     for number, line in enumerate(about_lines(units, escaped_with_apostrophe=False)):
         about.write_string(number, 0, line, notice if synthetic and number == 0 else None)
