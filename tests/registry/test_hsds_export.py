@@ -169,3 +169,13 @@ def test_the_official_names_are_the_curated_ones():
     regions = {code: organisation_name(Region.objects.get(code=code)) for code in ("04", "06", "14", "23", "12")}
     assert regions == {"04": "Region Sörmland", "06": "Region Jönköpings län", "14": "Västra Götalandsregionen",
                        "23": "Region Jämtland Härjedalen", "12": "Region Skåne"}
+
+
+@pytest.mark.parametrize("parts", [("location", 5), ("service", 12, "child_health"), ("attribute", "x", "å ä ö"),
+                                   ("taxonomy_term", "working_methods", "parent_groups")])
+def test_ids_are_the_uuid5_of_their_parts_so_they_stay_the_same_in_every_export(parts):
+    import uuid
+
+    from fcatlas.registry.exporting.hsds import HSDS_NAMESPACE, hsds_id
+
+    assert hsds_id(*parts) == str(uuid.uuid5(HSDS_NAMESPACE, ":".join(map(str, parts))))
