@@ -5,7 +5,7 @@ WhiteNoise from the same server, which is as fast as this server can answer anyt
 
 Run: ``python benchmarks/bench_serving.py [--users 100] [--seconds 20] [--units 10000]``. Needs the ``bench``
 extra (``pip install -e '.[bench]'``). It uses its own SQLite database in ``var/bench-serve`` (``DATABASE_URL``
-for PostgreSQL: that database is emptied first), loaded as ``make run`` loads it, plus ``--units`` synthetic units
+for PostgreSQL: its registry is emptied first), loaded as ``make run`` loads it, plus ``--units`` synthetic units
 if given.
 """
 
@@ -52,7 +52,10 @@ def prepare(env: dict, units: int) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     fcatlas("migrate", "--no-input", env=env)
     if os.environ.get("DATABASE_URL"):
-        fcatlas("flush", "--no-input", env=env)  # a PostgreSQL database starts empty, as SQLite's new file does
+        # A PostgreSQL registry starts empty, as SQLite's new file does (the reference data is synchronised).
+        subprocess.run([sys.executable, "-c", "import django; django.setup(); from fcatlas.registry.models import "
+                        "Unit, UnitChange; Unit.objects.all().delete(); UnitChange.objects.all().delete()"],
+                       env=env, check=True)
     fcatlas("load-reference", env=env)
     source = WORK / f"units-{units}.csv"
     if units:  # written before the demo is loaded: the writer saves the demo's records once as its template

@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The tests use a file as production does: an in-memory database shares one cache between
     # threads and locks tables without waiting, which is not how the site behaves.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# Answers and map layers cached per data version (planning.answers, api.responses), in each worker's memory. A map
+# asks for many views (bbox); the oldest entries go first once 500 are held.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
