@@ -1,3 +1,6 @@
+import email
+import email.policy
+import socket
 import time
 from pathlib import Path
 
@@ -69,3 +72,31 @@ def make_user(db):
         return user
 
     return make
+
+
+class Inbox:
+    """What a real SMTP server on loopback received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """An SMTP server (aiosmtpd) on a free loopback port, with Django's mail sent to it by SMTP."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    yield handler
+    controller.stop()

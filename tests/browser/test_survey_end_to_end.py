@@ -3,13 +3,9 @@ the task runner and received by an SMTP server on loopback, a respondent who mee
 leaves and returns, submits twice and gets one receipt, and an analyst who accepts part of the answers into the
 registry, where the unit's page and history show them with the wave as source."""
 
-import email
-import email.policy
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -20,28 +16,10 @@ from fcatlas.survey.questionnaires import install_shipped
 pytestmark = pytest.mark.browser
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
-def inbox(settings, site):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+def inbox(smtp_inbox, settings, site):
     settings.SITE_URL = site
-    yield handler
-    controller.stop()
+    return smtp_inbox
 
 
 def question(page, text):

@@ -1,13 +1,9 @@
 """Invitations and reminders: queued by the page, sent by the task runner (django-tasks' database worker) through
 a real SMTP server on loopback, each with a personal link that opens the survey."""
 
-import email
-import email.policy
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
 from fcatlas.survey.models import Audience, Invitation, Mailing, MailingKind
@@ -15,28 +11,10 @@ from fcatlas.survey.models import Audience, Invitation, Mailing, MailingKind
 pytestmark = pytest.mark.django_db
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
-def inbox(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+def inbox(smtp_inbox, settings):
     settings.SITE_URL = "http://testserver"
-    yield handler
-    controller.stop()
+    return smtp_inbox
 
 
 @pytest.fixture
