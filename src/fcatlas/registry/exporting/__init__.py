@@ -16,6 +16,8 @@ from importlib import import_module
 
 from django.utils import timezone
 
+from fcatlas.bulk import fewer_collections
+
 from .rows import SYNTHETIC_NOTICE, ExportUnits, columns
 
 
@@ -49,6 +51,7 @@ def filename(fmt: Format, synthetic: bool) -> str:
     return f"{fmt.stem}{marker}-{timezone.localdate().isoformat()}.{fmt.extension}"
 
 
+@fewer_collections()
 def export_units(units, fmt: str) -> tuple[bytes, str, str]:
     """(file content, content type, suggested file name) for units in one of ``FORMATS``."""
     if fmt not in FORMATS:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from fcatlas.bulk import fewer_collections
 from fcatlas.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_path, read_table, unescape_formula
 
 from ..editing import Edit, EditConflict, save_units
@@ -97,6 +98,7 @@ def _read(file, filename: str, limits: Limits) -> Table:
     return read_table(data, filename, limits)
 
 
+@fewer_collections()
 def plan_import(file, filename: str, *, user=None, limits: Limits = DEFAULT_LIMITS) -> ImportPlan:
     """Read and check a file of units without writing anything; say per row what an import would do."""
     plan = ImportPlan(filename=filename)
@@ -165,6 +167,7 @@ def _conflict_text(plan: ImportPlan, conflicts: list[dict]) -> str:
             f"kontrollerades: {listed}{more}. Läs in filen igen så att du ser de nya uppgifterna innan du bekräftar.")
 
 
+@fewer_collections()
 def apply_import(plan: ImportPlan, *, user=None, source_detail: str | None = None) -> ImportResult:
     """Write exactly the checked plan, all or nothing. Raises ``ImportRefused`` (and writes nothing) if the plan has
     errors or if any unit it changes has moved on from the version the plan saw."""
