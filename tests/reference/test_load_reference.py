@@ -119,3 +119,23 @@ def test_the_fcatlas_command_lists_its_subcommands():
                             capture_output=True, text=True, check=True)
     assert "load-reference" in result.stdout
     assert "serve" in result.stdout
+
+
+def test_a_load_that_changes_something_gives_the_reference_data_a_new_version_and_one_that_does_not_keeps_it(
+        data_copy, django_capture_on_commit_callbacks):
+    from fcatlas.reference.versions import reference_version
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_reference(settings.DATA_DIR)
+    unchanged = reference_version()
+
+    rows = list(csv.DictReader((data_copy / "geo/postnummer_till_kommun.csv").open(encoding="utf-8")))
+    rows[0]["locality"] = "Nytt Namn"
+    with (data_copy / "geo/postnummer_till_kommun.csv").open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=rows[0].keys())
+        writer.writeheader()
+        writer.writerows(rows)
+    with django_capture_on_commit_callbacks(execute=True):
+        load_reference(data_copy)
+
+    assert reference_version() != unchanged

@@ -142,18 +142,6 @@ class CoverageScenario:
         self.baseline_covered = {name: self.index.totals(covered_children, name) for name in GROUPS}
         self.baseline_bands = np.bincount(self._band, weights=self.index.children, minlength=len(self.band_labels))
 
-    def nearest_distance_after(
-        self, add: gpd.GeoSeries | gpd.GeoDataFrame | None = None, close: Iterable = ()
-    ) -> np.ndarray:
-        """Every demand area's nearest-unit distance (m) once ``close`` (unit ids) shut and ``add`` open."""
-        distance = self._nearest_distance.copy()
-        affected, after = self._closing(self._closed_positions(close))
-        distance[affected] = after
-        if add is not None and len(add):
-            added = cKDTree(metric_coordinates(add, "added units"))
-            distance = np.minimum(distance, added.query(self.index.xy)[0])
-        return distance
-
     def delta(self, add: gpd.GeoSeries | gpd.GeoDataFrame | np.ndarray | None = None,
               close: Iterable = ()) -> ScenarioDelta:
         """Every coverage figure before and after opening units at ``add`` and closing ``close``.

@@ -25,11 +25,16 @@ def _encoded(collection: dict) -> tuple[bytes, bytes | None]:
     return body, gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= MIN_COMPRESSED_BYTES else None
 
 
+def _gzip_etag(etag: str) -> str:
+    """The compressed bytes are another representation of the answer, so they carry their own ETag."""
+    return f'{etag[:-1]}-gzip"'
+
+
 def _send(request, body: bytes, compressed: bytes | None, etag: str | None = None) -> HttpResponse:
     response = HttpResponse(content_type=GEOJSON)
     if compressed is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
         body, response["Content-Encoding"] = compressed, "gzip"
-        etag = etag and f'{etag[:-1]}-gzip"'
+        etag = etag and _gzip_etag(etag)
     if etag:
         response["ETag"] = etag
         response["Cache-Control"] = "public, no-cache"  # keep it, but ask each time: a 304 costs nothing
@@ -43,9 +48,9 @@ def cached_geojson(request, build: Callable[[], dict], *, depends_on: tuple[str,
     ``depends_on`` (``reference``, ``registry``, ``demand``)."""
     query = sorted((key, values) for key, values in request.GET.lists())
     key = cache_key("geojson", request.path, query, data_versions(depends_on))
-    etag = f'"{key[8:]}"'
+    etag = f'"{key.removeprefix("geojson:")}"'
     held = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
-    matched = held & {etag, f'{etag[:-1]}-gzip"'}
+    matched = held & {etag, _gzip_etag(etag)}
     if matched:
         not_modified = HttpResponseNotModified()
         not_modified["ETag"], not_modified["Cache-Control"] = matched.pop(), "public, no-cache"

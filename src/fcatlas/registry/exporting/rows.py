@@ -86,14 +86,9 @@ EXTRA_FIELDS = {"municipality_code": "municipality__code", "municipality_name": 
                 "completeness": "completeness", "source": "source", "updated_at": "updated_at"}
 
 
-def units_for_export(units) -> list[ExportItem]:
-    """The units of a queryset (or a list of units) in the queryset's order, read in bulk: a fixed few queries and
-    no model instance per unit, whatever their number."""
-    if not isinstance(units, QuerySet):
-        units = list(units)
-        if all(isinstance(unit, ExportItem) for unit in units):
-            return units
-        units = Unit.objects.filter(pk__in=[unit.pk for unit in units])
+def units_for_export(units: QuerySet[Unit]) -> list[ExportItem]:
+    """The units of a queryset in its order, read in bulk: a fixed few queries and no model instance per unit,
+    whatever their number."""
     records = unit_records(units)
     return [ExportItem(pk=row["pk"], record=records[row["pk"]], **{key: row[field] for key, field in
                                                                     EXTRA_FIELDS.items()})
