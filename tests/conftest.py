@@ -59,6 +59,17 @@ def make_unit(db):
 
 
 @pytest.fixture
+def run_worker(monkeypatch):
+    """The task runner's worker, once through the queue. It closes stale connections between tasks, which here
+    would close the test's own transaction, so that step is left out."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return lambda: call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+@pytest.fixture
 def make_user(db):
     """A logged-in-able user with a role: national_administrator, regional_coordinator (region),
     municipal_coordinator (municipality) or reader."""

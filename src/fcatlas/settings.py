@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fcatlas.registry",
     "fcatlas.survey",
     "fcatlas.planning",
+    "fcatlas.reports",
     "fcatlas.accounts",
     "fcatlas.api",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("fcatlas.accounts.urls")),
     path("", include("fcatlas.planning.urls")),
     path("", include("fcatlas.survey.urls")),
+    path("", include("fcatlas.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

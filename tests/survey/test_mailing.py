@@ -17,16 +17,6 @@ def inbox(smtp_inbox, settings):
     return smtp_inbox
 
 
-@pytest.fixture
-def run_worker(monkeypatch):
-    """The task runner's worker, once through the queue. It closes stale connections between tasks, which here
-    would close the test's own transaction, so that step is left out."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    return lambda: call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-
-
 def body_of(message) -> str:
     return message.get_content()
 
