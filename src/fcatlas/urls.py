@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("fcatlas.survey.urls")),
     path("", include("fcatlas.reports.urls")),
     path("api/v1/", api.urls),
+    path("api/hsds/", include("fcatlas.api.hsds")),
     path("admin/", admin_site.urls),
 ]

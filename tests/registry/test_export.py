@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import zipfile
 
 import openpyxl
 import pyogrio
@@ -200,6 +201,21 @@ def test_synthetic_units_are_marked_in_every_format():
 
     package = read_package(export_units(units, "hsds")[0])
     assert package["notice"] == NOTICE and package["synthetic"] is True
+
+
+def test_the_open_data_files_name_their_licence_and_source():
+    make_registry()
+    units = Unit.objects.all()
+    workbook = openpyxl.load_workbook(io.BytesIO(export_units(units, "xlsx")[0]))
+    lines = [row[0] for row in workbook["Om filen"].iter_rows(values_only=True)]
+    assert any(line.startswith("Licens: Creative Commons Erkännande 4.0 (CC BY 4.0)") for line in lines)
+    assert any(line.startswith("Källa: fcatlas") for line in lines)
+    collection = json.loads(export_units(units, "geojson")[0])
+    assert collection["metadata"]["licence"].startswith("Licens: Creative Commons Erkännande 4.0")
+    archive = zipfile.ZipFile(io.BytesIO(export_units(units, "hsds")[0]))
+    descriptor = json.loads(archive.read("datapackage.json"))
+    assert descriptor["licenses"] == [{"name": "CC-BY-4.0", "title": "Creative Commons Erkännande 4.0 (CC BY 4.0)",
+                                       "path": "https://creativecommons.org/licenses/by/4.0/deed.sv"}]
 
 
 def test_a_registry_without_synthetic_units_has_no_notice():

@@ -30,6 +30,11 @@ from ..vocabulary import (
 
 SYNTHETIC_NOTICE = "Syntetisk demodata – inte verkliga familjecentraler"
 SOURCE_TEXT = "Källa: fcatlas, det nationella registret över familjecentraler"
+DATA_LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Erkännande 4.0 (CC BY 4.0)",
+                "path": "https://creativecommons.org/licenses/by/4.0/deed.sv"}
+"""The licence the registry's open data are published under: use them freely, naming the source."""
+LICENCE_TEXT = (f"Licens: {DATA_LICENCE['title']}, {DATA_LICENCE['path']}. Ange källan: fcatlas. Kommun- och "
+                "länsgränser från SCB, Polisens utsatta områden från Polisen; deras villkor i data/SOURCES.md.")
 CLASSIFICATION_LABELS = dict(Classification.choices)
 TARGET_FIELDS = ("serves_expectant_parents", "serves_parents", "children_age_from", "children_age_to",
                  "serves_other_adults", "serves_newly_arrived")
@@ -190,7 +195,7 @@ def about_lines(units: ExportUnits, *, escaped_with_apostrophe: bool) -> list[st
     lines += [f"{SOURCE_TEXT}. Utdrag {timezone.localdate().isoformat()}: {len(units)} enheter.",
               "Filen kan läsas in igen (Enheter → Importera); kolumnerna region, klassificering, skäl, "
               "samlokaliserad fullt ut, fullständighet och källa räknas fram och läses inte in.",
-              "Koordinater i WGS 84 (EPSG:4326), latitud och longitud i grader."]
+              "Koordinater i WGS 84 (EPSG:4326), latitud och longitud i grader.", LICENCE_TEXT]
     if escaped_with_apostrophe:
         lines.append("Text som börjar med =, +, - eller @ har fått en inledande apostrof så att kalkylprogram inte "
                      "tolkar den som en formel; apostrofen tas bort när filen läses in igen.")
@@ -199,5 +204,6 @@ def about_lines(units: ExportUnits, *, escaped_with_apostrophe: bool) -> list[st
 
 def metadata(units: ExportUnits) -> dict:
     return {"title": "Familjecentraler och familjecentralsliknande verksamheter",
-            "source": SOURCE_TEXT, "created": timezone.localdate().isoformat(), "units": len(units),
+            "source": SOURCE_TEXT, "licence": LICENCE_TEXT, "created": timezone.localdate().isoformat(),
+            "units": len(units),
             "synthetic": units.synthetic, "notice": SYNTHETIC_NOTICE if units.synthetic else ""}

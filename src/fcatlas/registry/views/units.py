@@ -15,6 +15,7 @@ from fcatlas.reference.models import Municipality, Region
 from .. import schedules
 from ..completeness import missing_answers
 from ..exporting import FORMATS
+from ..exporting.rows import DATA_LICENCE
 from ..editing import PREFETCH, EditConflict, remove_unit, save_unit, unit_record
 from ..forms import UnitForm, form_field
 from ..models import Classification, ServiceType, Source, Status, Unit, UnitChange, WorkingMethod
@@ -39,6 +40,7 @@ def unit_list(request):
         "services": ServiceType.choices, "methods": WorkingMethod.objects.all(),
         "can_edit": can_edit_any(request.user),
         "export_formats": list(FORMATS.items()),
+        "licence": DATA_LICENCE,
     })
 
 
