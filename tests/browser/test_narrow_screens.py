@@ -23,7 +23,8 @@ def test_no_page_scrolls_sideways_on_a_320_px_screen(browser, site, make_user, m
     too_wide = {}
     for path in ["/", "/region/", "/region/12/", "/kommun/", "/kommun/1280/", "/enheter/", f"/enheter/{unit.pk}/",
                  f"/enheter/{unit.pk}/andra/", f"/enheter/historik/{unit.pk}/", "/enheter/import/", "/konto/",
-                 "/konto/mina-enheter/", "/planering/prioritet/", "/planering/forslag/"]:
+                 "/konto/mina-enheter/", "/planering/prioritet/", "/planering/forslag/", "/planering/scenarier/",
+                 "/oversikt/", "/oversikt/?region=12", "/rapporter/", "/region/12/profil/", "/kommun/1280/profil/"]:
         page.goto(site + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:

@@ -61,6 +61,22 @@ def test_a_planner_adds_a_unit_on_the_map_and_closes_one_by_keyboard(page, site,
     expect(page.locator("[data-scenario-changes] li")).to_have_count(1)
 
 
+def test_a_planner_saves_the_scenario_on_the_map_under_a_name(page, site, make_user, make_unit):
+    user = make_user("regional_coordinator", region="12")
+    make_unit(name="FC Rosengård", municipality="1280", latitude=55.585, longitude=13.04)
+    log_in(page, site, user.username)
+    open_map(page, site + "/planering/?region=12&radie=10000")
+    page.locator("#planning-map").click()
+    expect(page.locator("#planning-map .new-unit-marker")).to_have_count(1)
+    page.fill("#scenario-name", "En ny i mitten av Skåne")
+    page.click("form[data-save-scenario] button[type=submit]")
+    page.wait_for_url(re.compile(r"/planering/scenarier/\d+/$"))
+    expect(page.locator("h1")).to_have_text("Scenario: En ny i mitten av Skåne")
+    expect(page.locator("table caption")).to_contain_text("före och efter scenariot")
+    national = page.locator("tbody tr", has=page.locator("th", has_text="Sverige")).locator("td").nth(4)
+    assert float(national.inner_text().replace("\u00a0", "").replace("\u2212", "-").replace(",", ".")) > 0
+
+
 def test_the_coordinate_form_adds_a_unit_and_explains_a_bad_value(page, site, make_user, make_unit):
     user = make_user("municipal_coordinator", municipality="1280")
     make_unit(name="FC Lund", municipality="1281", latitude=55.705, longitude=13.19)

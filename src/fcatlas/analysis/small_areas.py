@@ -363,3 +363,18 @@ def boundaries_from_statistics_file(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame
         "small_area_code": areas["area_id"].to_numpy(), "name": areas["area_id"].to_numpy(),
         "kind": areas["kind"].to_numpy(), "municipality_code": areas["municipality_code"].to_numpy(),
     }, geometry=areas.geometry.to_numpy(), crs=areas.crs).to_crs(COMPUTE_CRS)
+
+
+def small_area_of_points(points_xy_m: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+    """The ``small_area_code`` of the area each point (an (n, 2) array of EPSG:3006 metres) lies in, or ``None``
+    for a point in no area (at sea, abroad). ``areas`` must be in EPSG:3006, as the demand layer holds them."""
+    points_xy_m = np.asarray(points_xy_m, dtype=float).reshape(-1, 2)
+    if areas.crs is None or areas.crs.to_epsg() != 3006:
+        raise ValueError(f"areas must be in EPSG:3006 (SWEREF 99 TM metres), not {areas.crs}")
+    codes = np.full(len(points_xy_m), None, dtype=object)
+    if not len(points_xy_m):
+        return codes
+    points = shapely.points(points_xy_m)
+    point_index, area_index = areas.sindex.query(points, predicate="within")
+    codes[point_index] = areas["small_area_code"].to_numpy()[area_index]
+    return codes

@@ -7,9 +7,10 @@ from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
 
-from fcatlas.formatting import swedish_key
+from fcatlas.formatting import format_distance, swedish_key
 from fcatlas.planning.context import coverage_context
-from fcatlas.planning.services import small_area_table
+from fcatlas.planning.downloads import requested_format, table_response
+from fcatlas.planning.services import small_area_table, small_areas_geojson
 from fcatlas.reference import queries
 from fcatlas.reference.models import Municipality, Region
 from fcatlas.registry.models import Unit
@@ -26,14 +27,41 @@ def start(request):
     })
 
 
+COMPARISON_HEADERS = ("Kod", "Namn", "Enheter", "Barn 0–5 år", "Enheter per 10 000 barn", "Andel barn inom radien",
+                      "Andel inom radien, områdestyp 1–2", "Andel inom radien, Polisens områden")
+SMALL_AREA_HEADERS = ("RegSO-kod", "Område (RegSO)", "Kommunkod", "Barn 0–5 år", "Längre bort än radien",
+                      "Andel längre bort", "Områdestyp (SCB)", "Polisens kategori", "Andel med utländsk bakgrund")
+
+
+def _comparison_download(request, context: dict, name: str, title: str):
+    """The comparison table of a page as a file (``?format=csv|xlsx|geojson``), or ``None`` for the page."""
+    file_format = requested_format(request, geometry=True)
+    if not file_format:
+        return None
+    table = context["comparison"]
+    model = Region if table["level"] == "region" else Municipality
+    shapes = dict(model.objects.filter(code__in=[row["code"] for row in table["rows"]]).values_list(
+        "code", "geometry")) if file_format == "geojson" else {}
+    return table_response(
+        file_format, name=name, title=title, source=table["source"]["note"], headers=COMPARISON_HEADERS,
+        rows=[[row["code"], row["name"], row["units"], row["children"], row["units_per_10000"], row["share_covered"],
+               row["share_covered_challenged"], row["share_covered_police"]] for row in table["rows"]],
+        features=[{"type": "Feature", "id": row["code"], "geometry": shapes.get(row["code"]),
+                   "properties": {key: value for key, value in row.items() if key != "url"}} for row in table["rows"]],
+        extra=[("Radie", format_distance(table["radius_m"])), ("Polisens lista", str(table["year"]))])
+
+
 def region_list(request):
-    return render(request, "atlas/region_list.html", coverage_context(request, compare="region"))
+    context = coverage_context(request, compare="region")
+    return _comparison_download(request, context, "regioner", "Regionerna jämförda") or render(
+        request, "atlas/region_list.html", context)
 
 
 def region_detail(request, code):
     region = get_object_or_404(Region.objects.defer("geometry"), code=code)
-    return render(request, "atlas/region_detail.html",
-                  coverage_context(request, region=region.code, compare="municipality") | {
+    context = coverage_context(request, region=region.code, compare="municipality")
+    download = _comparison_download(request, context, f"kommuner-{region.code}", f"Kommunerna i {region.name} jämförda")
+    return download or render(request, "atlas/region_detail.html", context | {
         "region": region,
         "municipality_count": region.municipalities.count(),
         "areas_by_year": _by_year(queries.vulnerable_areas(region=region.code)),
@@ -42,13 +70,18 @@ def region_detail(request, code):
 
 
 def municipality_list(request):
-    return render(request, "atlas/municipality_list.html", coverage_context(request, compare="municipality"))
+    context = coverage_context(request, compare="municipality")
+    return _comparison_download(request, context, "kommuner", "Kommunerna jämförda") or render(
+        request, "atlas/municipality_list.html", context)
 
 
 def municipality_detail(request, code):
     municipality = get_object_or_404(Municipality.objects.select_related("region").defer(
         "geometry", "region__geometry"), code=code)
     context = coverage_context(request, municipality=municipality.code)
+    file_format = requested_format(request, geometry=True)
+    if file_format:
+        return _small_area_download(file_format, municipality, context)
     return render(request, "atlas/municipality_detail.html", context | {
         "municipality": municipality,
         "areas_by_year": _by_year(queries.vulnerable_areas(municipality=municipality.code)),
@@ -57,6 +90,22 @@ def municipality_detail(request, code):
         "small_areas": small_area_table(municipality=municipality.code, radius_m=context["coverage"]["radius_m"],
                                         year=context["year"]),
     })
+
+
+def _small_area_download(file_format: str, municipality: Municipality, context: dict):
+    radius_m, year = context["coverage"]["radius_m"], context["year"]
+    table = small_area_table(municipality=municipality.code, radius_m=radius_m, year=year)
+    features = small_areas_geojson(municipality=municipality.code, radius_m=radius_m, year=year)["features"] \
+        if file_format == "geojson" else []
+    by_code = {row["code"]: row for row in table["rows"]}
+    return table_response(
+        file_format, name=f"regso-{municipality.code}", title=f"Statistikområden i {municipality.name}",
+        source=table["source"]["note"], headers=SMALL_AREA_HEADERS,
+        rows=[[row["code"], row["name"], row["municipality_code"], row["children"], row["uncovered"],
+               row["share_uncovered"], row["area_type_label"], row["police_category_label"],
+               row["foreign_background_share"]] for row in table["rows"]],
+        features=[feature | {"properties": by_code[feature["id"]]} for feature in features],
+        extra=[("Radie", format_distance(radius_m)), ("Polisens lista", str(year))])
 
 
 def _by_year(areas) -> list[tuple[int, list]]:

@@ -28,8 +28,11 @@ from fcatlas.analysis.police import DEFAULT_LIST_YEAR, LIST_YEARS, police_column
 from fcatlas.analysis.priority import PriorityWeights, area_priority, municipality_priority
 from fcatlas.analysis.scenario import CoverageScenario
 from fcatlas.analysis.siting import compare_heuristic_with_exact, small_area_candidates, solve_mclp
+from fcatlas.analysis.small_areas import small_area_of_points
 from fcatlas.formatting import swedish_key
+from fcatlas.geo import to_sweref
 from fcatlas.reference.models import Municipality, Region, VulnerableArea
+from fcatlas.registry.models import Unit
 from fcatlas.registry.queries import registry_version
 
 from .answers import versioned
@@ -282,6 +285,20 @@ def small_area_table(*, municipality: str | None = None, region: str | None = No
     return {"radius_m": radius_m, "year": year, "source": demand_source(), "rows": rows}
 
 
+@versioned
+def unit_area_types() -> dict[int, int | None]:
+    """SCB's area type (1–5) of the small area each unit with coordinates lies in (``None`` outside every area)."""
+    rows = list(Unit.objects.filter(latitude__isnull=False).values_list("pk", "longitude", "latitude"))
+    if not rows:
+        return {}
+    areas = current_layer().areas
+    codes = small_area_of_points(np.column_stack(to_sweref(np.array([r[1] for r in rows]),
+                                                           np.array([r[2] for r in rows]))), areas)
+    types = dict(zip(areas["small_area_code"], areas["area_type"]))
+    return {pk: (None if code is None or pd.isna(types.get(code)) else int(types[code]))
+            for (pk, _, _), code in zip(rows, codes)}
+
+
 DISPLAY_DETAIL = {"municipality": (40.0, 5), "region": (300.0, 3)}
 """Simplification tolerance (m) and decimals of the small-area polygons drawn for a kommun and for a region:
 below a pixel at the zoom each map opens at (about 80 m and 650 m a pixel)."""
@@ -313,6 +330,12 @@ def small_areas_geojson(*, municipality: str | None = None, region: str | None =
     ]
     return {"type": "FeatureCollection", "features": features,
             "metadata": {"radius_m": table["radius_m"], "year": table["year"], "source": table["source"]["note"]}}
+
+
+def area_shapes(codes) -> dict[str, dict]:
+    """The simplified polygons (GeoJSON geometry, WGS 84) of the small areas ``codes``, as drawn on a region map."""
+    shapes = _display_areas(demand_version(), "region")
+    return {code: shapely.geometry.mapping(shapes[code]) for code in codes if code in shapes.index}
 
 
 @versioned

@@ -50,6 +50,10 @@ def _share(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
+def _percent(share: float | None) -> str:
+    return "–" if share is None else format_percent(share)
+
+
 class _Sources:
     """The source notes of one report, each stating what the figures stand on and as of when."""
 
@@ -204,7 +208,11 @@ def _units_chapter(scope: Scope, units, nation, sources: _Sources) -> dict:
     tables.append(_table("status", "Registrerade enheter efter status (alla, även planerade och nedlagda)",
                          [("status", "Status", "text"), ("units", "Enheter", "count")],
                          [[label, n] for label, n in facts.status_counts(scope)], sources.registry))
-    return {"id": "enheter", "title": "Enheter efter klassificering och geografi", "text": text,
+    finding = (f"{format_number(total)} enheter i drift, varav {format_number(counts['family_centre'])} "
+               f"familjecentraler och {format_number(counts['similar_service'])} familjecentralsliknande "
+               f"verksamheter, i {format_number(_places(units, 'municipality_code'))} kommuner"
+               + (f" och {format_number(_places(units, 'region_code'))} av 21 regioner." if scope.is_national else "."))
+    return {"id": "enheter", "title": "Enheter efter klassificering och geografi", "finding": finding, "text": text,
             "tables": tables, "figures": figures}
 
 
@@ -267,7 +275,13 @@ def _services_chapter(scope: Scope, units, nation, sources: _Sources) -> dict:
               "series": [{"key": "scope", "label": scope.label, "values": [_share(r["units"], total) for r in presence]}]
               + ([{"key": "nation", "label": "Riket",
                    "values": [_share(nation_presence[r["service"]], len(nation)) for r in presence]}] if compare else [])}
-    return {"id": "verksamheter", "title": "Samlokaliserade verksamheter, huvudmän och driftsformer", "text": text,
+    share_of = {row["service"]: _share(row["units"], total) for row in presence}
+    finding = (f"Öppen förskola finns vid {_percent(share_of['open_preschool'])} av enheterna, förebyggande "
+               f"socialtjänst vid {_percent(share_of['preventive_social_services'])} och mödrahälsovård vid "
+               f"{_percent(share_of['maternal_health'])}; {format_number(private)} av {format_number(core)} "
+               "kärnverksamheter drivs av privata eller idéburna utförare.")
+    return {"id": "verksamheter", "title": "Samlokaliserade verksamheter, huvudmän och driftsformer",
+            "finding": finding, "text": text,
             "tables": tables, "figures": [figure]}
 
 
@@ -291,7 +305,12 @@ def _target_group_chapter(scope: Scope, units, nation, sources: _Sources) -> dic
         f"Här räknas en enhet som öppen för äldre barn när den tar emot barn från {facts.OLDER_CHILDREN_FROM_AGE} år.",
         f"{format_number(older)} av {format_number(len(units))} enheter tar emot äldre barn.",
     ]
-    return {"id": "malgrupper", "title": "Målgrupper", "text": text, "tables": [table], "figures": []}
+    newly_arrived = rows[6]["units"]
+    finding = (f"{_percent(_share(older, len(units)))} av enheterna tar emot äldre barn (från "
+               f"{facts.OLDER_CHILDREN_FROM_AGE} år) och {_percent(_share(newly_arrived, len(units)))} vänder sig "
+               "särskilt till nyanlända familjer.")
+    return {"id": "malgrupper", "title": "Målgrupper", "finding": finding, "text": text, "tables": [table],
+            "figures": []}
 
 
 def _methods_chapter(scope: Scope, units, nation, sources: _Sources) -> dict:
@@ -320,7 +339,13 @@ def _methods_chapter(scope: Scope, units, nation, sources: _Sources) -> dict:
         "alla föräldrar. Regeringens uppdrag lyfter särskilt arbetet mot våld, inklusive hedersrelaterat våld och "
         "förtryck, och för ett jämställt föräldraskap, till exempel utrikes födda pappors delaktighet.",
     ]
-    return {"id": "arbetssatt", "title": "Arbetssätt, våld och jämställt föräldraskap", "text": text,
+    equal = next((row["units"] for row in rows if row["code"] == "gender_equal_parenting"), 0)
+    fathers = next((row["units"] for row in rows if row["code"] == "father_partner_groups"), 0)
+    finding = (f"{_percent(_share(routine, len(units)))} av enheterna frågar alla föräldrar om våld, "
+               f"{_percent(_share(equal, len(units)))} arbetar uttalat med jämställt föräldraskap och "
+               f"{_percent(_share(fathers, len(units)))} har pappa- och partnergrupper.")
+    return {"id": "arbetssatt", "title": "Arbetssätt, våld och jämställt föräldraskap", "finding": finding,
+            "text": text,
             "tables": [table, theme_table], "figures": [figure]}
 
 
@@ -339,7 +364,11 @@ def _governance_chapter(scope: Scope, units, nation, sources: _Sources) -> dict:
             + ([known_share(nation_rows[row["field"]])] if compare else []) for row in facts.governance(units)]
     text = ["Styrning och finansiering enligt enheternas egna uppgifter. Andelen räknas bland de enheter som har "
             "lämnat uppgiften; enheter utan uppgift redovisas för sig."]
-    return {"id": "styrning", "title": "Finansiering och styrning", "text": text,
+    by_field = {row[0]: row[4] for row in rows}
+    finding = (f"{_percent(by_field['Samverkansavtal mellan huvudmännen'])} har samverkansavtal, "
+               f"{_percent(by_field['Gemensam styrgrupp'])} en gemensam styrgrupp och "
+               f"{_percent(by_field['Gemensam budget'])} en gemensam budget, bland enheterna som lämnat uppgiften.")
+    return {"id": "styrning", "title": "Finansiering och styrning", "finding": finding, "text": text,
             "tables": [_table("styrning", "Styrning och finansiering", columns, rows, sources.registry)],
             "figures": []}
 
@@ -353,7 +382,12 @@ def _staffing_chapter(units, sources: _Sources) -> dict:
     reported = sum(1 for unit in units if unit.staffing)
     text = [f"{format_number(reported)} av {format_number(len(units))} enheter har uppgift om bemanning. "
             "Medianen räknas bland de enheter som har yrkesgruppen."]
-    return {"id": "bemanning", "title": "Bemanning", "text": text, "tables": [table], "figures": []}
+    professions = [row for row in facts.staffing(units) if row["profession"] != "coordinator_fte"]
+    largest = max(professions, key=lambda row: row["fte"])
+    finding = (f"Enheterna har sammanlagt {format_number(sum(row['fte'] for row in professions), 1)} årsarbetare; "
+               f"störst är yrkesgruppen {largest['label']} ({format_number(largest['fte'], 1)}).")
+    return {"id": "bemanning", "title": "Bemanning", "finding": finding, "text": text, "tables": [table],
+            "figures": []}
 
 
 def _coverage_chapter(scope: Scope, units, coverage, nation_coverage, sources: _Sources, radius_m, year) -> dict:
@@ -442,7 +476,8 @@ def _coverage_chapter(scope: Scope, units, coverage, nation_coverage, sources: _
     ]
     if compare:
         text.append(f"I riket bor {format_percent(nation_coverage['share_covered'])} av barnen inom {distance}.")
-    return {"id": "tackning", "title": "Geografisk spridning och täckning", "text": text, "tables": tables,
+    return {"id": "tackning", "title": "Geografisk spridning och täckning", "finding": text[0], "text": text,
+            "tables": tables,
             "figures": figures}
 
 
@@ -478,7 +513,30 @@ def _over_time_chapter(scope: Scope, sources: _Sources, this_year: int) -> dict:
     else:
         text.append("Ingen enkätomgång har genomförts i systemet ännu; när det finns två omgångar visas förändringen "
                     "mellan dem här.")
-    return {"id": "over-tid", "title": "Förändring över tid", "text": text, "tables": tables, "figures": figures}
+    if scope.is_national:
+        tables.append(_published_comparison(rows[-1][-1], sources))
+    return {"id": "over-tid", "title": "Förändring över tid", "finding": text[0].split(" Serien")[0],
+            "text": text, "tables": tables, "figures": figures}
+
+
+PUBLISHED_MAPPINGS = [
+    ("Kartläggning 2008 (Socialstyrelsen)", 131, None, None),
+    ("Kartläggning 2023 (Folkhälsomyndigheten och Socialstyrelsen)", 246, 158, 18),
+]
+"""The national mappings' published totals (familjecentraler and similar services together): 131 units in 2008;
+246 units in 158 kommuner and 18 of 21 regions in 2023 (Folkhälsomyndigheten, 'Kartläggning av familjecentraler
+och familjecentralsliknande verksamheter')."""
+
+
+def _published_comparison(units_now: int, sources: _Sources) -> dict:
+    rows = [[name, total, kommuner, regions] for name, total, kommuner, regions in PUBLISHED_MAPPINGS]
+    return _table("publicerade-kartlaggningar", "Tidigare nationella kartläggningar",
+                  [("mapping", "Kartläggning", "text"), ("units", "Enheter", "count"),
+                   ("municipalities", "Kommuner med enhet", "count"), ("regions", "Regioner med enhet", "count")],
+                  rows, "Källa: Folkhälsomyndigheten, Kartläggning av familjecentraler och familjecentralsliknande "
+                        "verksamheter (2023), som också anger Socialstyrelsens siffra för 2008. Definitionerna 2008 "
+                        f"och 2023 skiljer sig något. Registret har i dag {format_number(units_now)} enheter i drift "
+                        f"enligt tabellen ovan. {sources.registry}")
 
 
 def _method(scope: Scope, demand: dict, radius_m: float, year: int, synthetic: bool) -> list[str]:

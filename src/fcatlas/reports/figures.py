@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from fcatlas.formatting import format_number, format_percent  # noqa: E402
 from fcatlas.geo import SWEREF99TM, WGS84  # noqa: E402
@@ -86,7 +87,7 @@ def _bar(figure: dict) -> plt.Figure:
         ax.set_xlim(0, 1.12)
         ax.xaxis.set_major_formatter(lambda x, _: format_percent(x))
     else:
-        ax.set_xlim(0, max(1.0, float(left.max()) if stacked else 1.0) * 1.12 if stacked else None)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(lambda x, _: format_number(x))
     if len(series) > 1:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(3, len(series)), frameon=False, fontsize=8)
@@ -101,6 +102,7 @@ def _line(figure: dict) -> plt.Figure:
         ax.plot(years, one["values"], color=style["color"], marker=style["marker"], markersize=3.5, label=one["label"],
                 linewidth=1.5)
     ax.set_xticks(years[::2] if len(years) > 10 else years)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(lambda y, _: format_number(y))
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", frameon=False, fontsize=8)

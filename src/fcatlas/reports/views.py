@@ -1,20 +1,28 @@
-"""Report pages: the list, a report with its own words and its files, issuing; and the public profiles of a
-region or kommun compared with the nation. Views read the request, call ``issuing`` and render."""
+"""Report pages: the list, a report with its own words and its files, issuing; the public profiles of a region
+or kommun compared with the nation; and the dashboard. Views read the request, call ``issuing`` or ``dashboard``
+and render."""
+
+from dataclasses import asdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fcatlas.analysis.police import DEFAULT_LIST_YEAR, LIST_YEARS
 from fcatlas.formatting import format_distance, swedish_key
 from fcatlas.planning.context import chosen_radius, chosen_year, place_query
-from fcatlas.planning.services import RADIUS_CHOICES_M
+from fcatlas.planning.services import AREA_TYPE_LABELS, RADIUS_CHOICES_M
 from fcatlas.reference.models import Municipality, Region
+from fcatlas.registry.models import Classification, Unit, WorkingMethod
+from fcatlas.registry.queries import unit_feature
+from fcatlas.spreadsheets import csv_bytes, xlsx_bytes
 
 from . import issuing
+from .dashboard import FILTER_FIELDS, TABLE_HEADERS, Filters, dashboard, parse_filters
 from .models import FileFormat, FileStatus, Report, ReportFile, ReportStatus
 from .permissions import can_read_report, can_write_any_report, can_write_report, who_may_write
 from .rendering import CONTENT_TYPES, drawn, find_figure, numbered, render as render_file
@@ -233,3 +241,60 @@ def profile_figure(request, kind, code, figure_id):
     scope = _profile_scope(kind, code)
     return _figure_response(issuing.live_content(scope.as_text(), chosen_radius(request), chosen_year(request)),
                             figure_id)
+
+
+def overview(request):
+    filters, problems = parse_filters(request.GET)
+    answer = dashboard(filters)
+    download = request.GET.get("format")
+    if download in ("csv", "xlsx"):
+        rows = answer["rows"]
+        if download == "csv":
+            data, content_type = csv_bytes(TABLE_HEADERS, rows), "text/csv; charset=utf-8"
+        else:
+            data = xlsx_bytes([("Enheter", TABLE_HEADERS, rows), ("Om filen", ("Uppgift", "Värde"), _about(filters))])
+            content_type = CONTENT_TYPES["xlsx"]
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="fcatlas-oversikt.{download}"'
+        return response
+    query = filters.query()
+    return render(request, "reports/overview.html", {
+        "filters": filters, "problems": problems, "answer": answer, "query": query,
+        "regions": Region.objects.defer("geometry"),
+        "municipalities": sorted(Municipality.objects.filter(
+            **({"region_id": filters.region} if filters.region else {})).defer("geometry"),
+            key=lambda m: swedish_key(m.name)),
+        "classifications": Classification.choices,
+        "methods": WorkingMethod.objects.filter(active=True),
+        "area_types": list(AREA_TYPE_LABELS.items()),
+        "registry_synthetic": Unit.objects.filter(synthetic=True).exists(),
+        "as_of": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    }, status=400 if problems else 200)
+
+
+def _about(filters: Filters) -> list[tuple[str, str]]:
+    chosen = [(FILTER_FIELDS[key], value) for key, value in asdict(filters).items() if value]
+    synthetic = Unit.objects.filter(synthetic=True).exists()
+    return [("Innehåll", "Enheter i drift i fcatlas register som passar filtren"),
+            ("Uppgifternas läge", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+            *chosen,
+            ("Områdestyp", "SCB:s socioekonomiska områdestyp för det RegSO där enheten ligger"),
+            *([("Obs", "Syntetisk demodata – inte verkliga familjecentraler")] if synthetic else [])]
+
+
+def overview_figure(request, figure_id):
+    filters, _ = parse_filters(request.GET)
+    figure = next((f for f in dashboard(filters)["figures"] if f["id"] == figure_id), None)
+    if figure is None:
+        raise Http404
+    response = HttpResponse(drawn(figure), content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def overview_units_geojson(request):
+    filters, _ = parse_filters(request.GET)
+    units = Unit.objects.filter(pk__in=dashboard(filters)["unit_ids"]).select_related("municipality").defer(
+        "municipality__geometry")
+    features = [unit_feature(unit) for unit in units]
+    return JsonResponse({"type": "FeatureCollection", "features": features, "count": len(features)})

@@ -445,6 +445,12 @@
       .catch(function (error) { showError(container, "Kartan kunde inte laddas. " + (error.status ? error.message : UNREACHABLE)); });
   }
 
+  // A saved scenario is the scenario page's address at the moment it is saved.
+  document.querySelectorAll("form[data-save-scenario]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.querySelector("[data-scenario-query]").value = window.location.search.replace(/^\?/, "");
+    });
+  });
   document.querySelectorAll("[data-planning-map='scenario']").forEach(initScenario);
   document.querySelectorAll("[data-planning-map='proposal']").forEach(initProposal);
 })();
