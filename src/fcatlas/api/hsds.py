@@ -470,8 +470,3 @@ def get_taxonomy_term(request, id: str):
     if found is None:
         raise _not_found("term", id)
     return found
-
-
-app_name = hsds_api.urls_namespace
-urlpatterns = hsds_api.urls[0]
-"""So that the site's URL configuration mounts the API with ``include("fcatlas.api.hsds")``."""
