@@ -118,3 +118,30 @@ def test_removing_a_unit_keeps_its_history_with_a_last_change(make_unit, make_us
     assert change.changed_by == editor and change.unit_name == "Familjecentralen Borta"
     page = client.get(f"/enheter/historik/{number}/").content.decode()
     assert "Enheten är borttagen ur registret" in page and "3 (borttagen)" in page and "Dubblett" in page
+
+
+def test_the_registry_of_a_past_day_is_replayed_from_the_history(make_unit):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from fcatlas.registry.history import records_at
+
+    long_ago = timezone.now() - timedelta(days=400)
+    kept = make_unit(name="BVC Gamla stan", services=("child_health", "open_preschool"))
+    gone = make_unit(name="Familjecentralen Nedlagd")
+    UnitChange.objects.filter(unit__in=[kept, gone]).update(changed_at=long_ago)
+    record = unit_record(kept)
+    record["services"] |= {"maternal_health": {"principal": "region"},
+                           "preventive_social_services": {"principal": "municipality"}}
+    save_unit(kept, record, source="manual_edit", expected_version=1)
+    remove_unit(gone, expected_version=1)
+    make_unit(name="Familjecentralen Ny")
+
+    then = records_at(long_ago + timedelta(days=1))
+    assert {r["name"]: r["classification"] for r in then.values()} == {
+        "BVC Gamla stan": "similar_service", "Familjecentralen Nedlagd": "similar_service"}
+    now = records_at(timezone.now())
+    assert {r["name"]: r["classification"] for r in now.values()} == {
+        "BVC Gamla stan": "family_centre", "Familjecentralen Ny": "similar_service"}
+    assert records_at(datetime(2000, 1, 1, tzinfo=timezone.get_current_timezone())) == {}

@@ -132,3 +132,26 @@ def test_the_same_figure_data_draw_the_same_svg(units):
     first, second = figure_svg(figure), figure_svg(figure)
     assert first == second
     assert first.startswith("<?xml") and "<svg" in first and "Familjecentral (2)" in first
+
+
+def test_a_comparison_date_shows_the_registry_then_beside_today(make_unit):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from fcatlas.registry.models import UnitChange
+
+    old = make_unit(name="Familjecentralen Gammal", municipality="1280", services=FOUR_CORE, latitude=MALMO[1],
+                    longitude=MALMO[0])
+    UnitChange.objects.filter(unit=old).update(changed_at=timezone.now() - timedelta(days=400))
+    make_unit(name="Familjecentralen Ny", municipality="1281", services=FOUR_CORE, latitude=LUND[1],
+              longitude=LUND[0])
+    day = date.today() - timedelta(days=200)
+    content = build_content(NATIONAL, compare_on=day)
+    found = table(content, "registret-da-och-nu")
+    assert found["title"] == f"Registret den {day.isoformat()} och i dag"
+    rows = rows_by_label(found)
+    assert rows["Familjecentral"] == [1, 2, 1]
+    assert rows["Tillkomna enheter"][1] == 1 and rows["Enheter som inte längre är i drift"][1] == 0
+    assert "ändringshistoriken till och med" in found["note"]
+    assert "registret-da-och-nu" not in [t["id"] for c in build_content(NATIONAL)["chapters"] for t in c["tables"]]

@@ -31,13 +31,16 @@ def new_report_form(**values):
 
 def test_a_national_administrator_creates_a_draft_of_the_national_report(client, make_user, units):
     client.force_login(make_user("national_administrator"))
-    response = client.post("/rapporter/ny/", new_report_form(reference="S2026/01234"), follow=True)
+    response = client.post("/rapporter/ny/", new_report_form(reference="S2026/01234", compare_on="2025-12-31"),
+                           follow=True)
     report = Report.objects.get()
+    assert report.compare_on.isoformat() == "2025-12-31"
     assert response.redirect_chain[-1][0] == f"/rapporter/{report.pk}/"
     assert report.scope_kind == "national" and report.reference == "S2026/01234"
     page = response.content.decode()
     assert "Rapportens status: Utkast" in page and "Familjecentraler och familjecentralsliknande" in page
     assert f"/rapporter/{report.pk}/figur/karta-enheter.svg" in page
+    assert "Registret den 2025-12-31 och i dag" in page
 
 
 def test_a_municipal_coordinator_may_not_write_the_national_report(client, make_user, units):
@@ -57,10 +60,12 @@ def test_a_regional_coordinator_writes_a_report_for_the_own_region_only(client, 
 
 def test_a_form_with_bad_choices_says_what_is_wrong_and_creates_nothing(client, make_user):
     client.force_login(make_user("national_administrator"))
-    response = client.post("/rapporter/ny/", new_report_form(kind="municipality", municipality="9999", radius="7"))
+    response = client.post("/rapporter/ny/", new_report_form(kind="municipality", municipality="9999", radius="7",
+                                                             compare_on="31/12/2025"))
     assert response.status_code == 422
     page = response.content.decode()
     assert "Det finns ingen kommun med kod" in page and "Välj en av radierna i listan." in page
+    assert "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2025-12-31" in page and 'value="31/12/2025"' in page
     assert not Report.objects.exists()
 
 

@@ -6,7 +6,7 @@ same figures however the registry changes afterwards. A profile (one region or k
 its shares stand beside the nation's.
 """
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +23,7 @@ from fcatlas.planning.services import (
 )
 from fcatlas.reference.models import Municipality, Region
 from fcatlas.registry.models import Classification, OperatingForm, Principal, Unit
+from fcatlas.registry.history import records_at
 from fcatlas.registry.queries import registry_version
 from fcatlas.survey import followup
 from fcatlas.survey.models import Wave
@@ -60,6 +61,7 @@ class _Sources:
     def __init__(self, as_of: datetime, synthetic: bool, demand: dict, radius_m: float, year: int):
         stamp = timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M")
         demo = " Enheterna är syntetisk demodata, inte verkliga familjecentraler." if synthetic else ""
+        self.stamp, self.demo = stamp, demo
         self.registry = f"Källa: fcatlas register, enheter i drift, läge {stamp}.{demo}"
         self.coverage = (f"Källa: {demand['label']} ({demand['text']}); {demand['children_method']}. Enheter: fcatlas "
                          f"register, läge {stamp}. Avstånd fågelvägen, {format_distance(radius_m)}; "
@@ -70,8 +72,9 @@ class _Sources:
 
 
 def build_content(scope: Scope = NATIONAL, *, radius_m: float = DEFAULT_RADIUS_M,
-                  year: int = DEFAULT_LIST_YEAR) -> dict:
-    """Everything a report on ``scope`` shows, as of now."""
+                  year: int = DEFAULT_LIST_YEAR, compare_on: date | None = None) -> dict:
+    """Everything a report on ``scope`` shows, as of now; with ``compare_on``, also the registry as it stood at
+    the end of that day beside today's."""
     as_of = timezone.now()
     units = facts.units_in_operation(scope)
     nation = units if scope.is_national else facts.units_in_operation(NATIONAL)
@@ -88,7 +91,7 @@ def build_content(scope: Scope = NATIONAL, *, radius_m: float = DEFAULT_RADIUS_M
         _governance_chapter(scope, units, nation, sources),
         _staffing_chapter(units, sources),
         _coverage_chapter(scope, units, coverage, nation_coverage, sources, radius_m, year),
-        _over_time_chapter(scope, sources, as_of.year),
+        _over_time_chapter(scope, sources, as_of.year, compare_on),
     ]
     return {
         "scope": {"kind": scope.kind, "code": scope.code, "name": scope.name, "label": scope.label},
@@ -481,7 +484,7 @@ def _coverage_chapter(scope: Scope, units, coverage, nation_coverage, sources: _
             "figures": figures}
 
 
-def _over_time_chapter(scope: Scope, sources: _Sources, this_year: int) -> dict:
+def _over_time_chapter(scope: Scope, sources: _Sources, this_year: int, compare_on: date | None) -> dict:
     series = facts.in_operation_by_year(scope, FIRST_YEAR_OVER_TIME, this_year)
     rows = [[row["year"]] + [row[value] for value in Classification.values] + [sum(row[v] for v in Classification.values)]
             for row in series]
@@ -513,10 +516,51 @@ def _over_time_chapter(scope: Scope, sources: _Sources, this_year: int) -> dict:
     else:
         text.append("Ingen enkätomgång har genomförts i systemet ännu; när det finns två omgångar visas förändringen "
                     "mellan dem här.")
+    if compare_on is not None:
+        then_and_now = _registry_then_and_now(scope, compare_on, sources)
+        tables.append(then_and_now["table"])
+        text.append(then_and_now["text"])
     if scope.is_national:
         tables.append(_published_comparison(rows[-1][-1], sources))
     return {"id": "over-tid", "title": "Förändring över tid", "finding": text[0].split(" Serien")[0],
             "text": text, "tables": tables, "figures": figures}
+
+
+def _in_scope(record: dict, scope: Scope) -> bool:
+    code = record.get("municipality_id") or ""
+    return scope.is_national or (code[:2] == scope.code if scope.kind == "region" else code == scope.code)
+
+
+def _registry_then_and_now(scope: Scope, compare_on: date, sources: _Sources) -> dict:
+    """The units in operation by classification at the end of ``compare_on`` (replayed from the registry's
+    history) and now, with how many came, went and changed classification in between."""
+    moment = timezone.make_aware(datetime.combine(compare_on, time.max))
+    serving = set(facts.IN_OPERATION)
+    then = {number: record for number, record in records_at(moment).items()
+            if record.get("status") in serving and _in_scope(record, scope)}
+    now = {number: record for number, record in records_at(timezone.now()).items()
+           if record.get("status") in serving and _in_scope(record, scope)}
+    rows = []
+    for value, label in Classification.choices:
+        before = sum(1 for r in then.values() if r["classification"] == value)
+        after = sum(1 for r in now.values() if r["classification"] == value)
+        rows.append([label, before, after, after - before])
+    rows.append(["Totalt", len(then), len(now), len(now) - len(then)])
+    came, went = len(now.keys() - then.keys()), len(then.keys() - now.keys())
+    changed = sum(1 for number in now.keys() & then.keys()
+                  if now[number]["classification"] != then[number]["classification"])
+    rows += [["Tillkomna enheter", None, came, None], ["Enheter som inte längre är i drift", None, went, None],
+             ["Enheter med ändrad klassificering", None, changed, None]]
+    day = compare_on.isoformat()
+    table = _table("registret-da-och-nu", f"Registret den {day} och i dag",
+                   [("label", "Klassificering", "text"), ("then", f"{day}", "count"), ("now", "I dag", "count"),
+                    ("change", "Förändring", "count")], rows,
+                   f"Källa: fcatlas register: ändringshistoriken till och med {day}, jämförd med läget "
+                   f"{sources.stamp}; enheter i drift.{sources.demo}")
+    text = (f"Den {day} hade registret {format_number(len(then))} enheter i drift, i dag {format_number(len(now))}: "
+            f"{format_number(came)} har tillkommit, {format_number(went)} är inte längre i drift och "
+            f"{format_number(changed)} har bytt klassificering.")
+    return {"table": table, "text": text}
 
 
 PUBLISHED_MAPPINGS = [

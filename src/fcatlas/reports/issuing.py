@@ -6,6 +6,7 @@ built the same way and reused while the data they come from are unchanged.
 """
 
 import time
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,16 +37,16 @@ class TextConflict(Exception):
 
 
 @versioned
-def live_content(scope_text: str, radius_m: int, year: int) -> dict:
+def live_content(scope_text: str, radius_m: int, year: int, compare_on: date | None = None) -> dict:
     """The content of a draft or a profile as of the data's current versions (figures drawn when shown)."""
-    return build_content(parse_scope(scope_text), radius_m=radius_m, year=year)
+    return build_content(parse_scope(scope_text), radius_m=radius_m, year=year, compare_on=compare_on)
 
 
 def new_report(scope: Scope, *, user=None, title: str = "", reference: str = "", radius_m: int = 2000,
-               year: int) -> Report:
+               year: int, compare_on: date | None = None) -> Report:
     return Report.objects.create(
         title=title.strip() or report_title(scope), scope_kind=scope.kind, scope_code=scope.code, scope_name=scope.name,
-        reference=reference.strip(), radius_m=radius_m, police_year=year,
+        reference=reference.strip(), radius_m=radius_m, police_year=year, compare_on=compare_on,
         created_by=user if user is not None and user.is_authenticated else None)
 
 
@@ -57,7 +58,7 @@ def content_of(report: Report) -> dict:
     """An issued report's frozen content; a draft's live one."""
     if report.status == ReportStatus.ISSUED:
         return report.content
-    return live_content(report.scope.as_text(), report.radius_m, report.police_year)
+    return live_content(report.scope.as_text(), report.radius_m, report.police_year, report.compare_on)
 
 
 def save_texts(report: Report, *, conclusions: str, proposals: str, expected_revision: int, user=None) -> bool:
@@ -102,7 +103,8 @@ def freeze(report: Report) -> Report:
     """Take the report's content as of now, drawn, and keep it with its checksum; then build its files."""
     if report.status == ReportStatus.ISSUED:
         return report
-    content = with_figures(build_content(report.scope, radius_m=report.radius_m, year=report.police_year))
+    content = with_figures(build_content(report.scope, radius_m=report.radius_m, year=report.police_year,
+                                         compare_on=report.compare_on))
     report.content = content
     report.content_sha256 = content_checksum(content, texts_of(report))
     report.status = ReportStatus.ISSUED

@@ -27,6 +27,8 @@ class Report(models.Model):
     reference = models.CharField("diarienummer", max_length=60, blank=True)
     radius_m = models.PositiveIntegerField("radie (m)", default=2000)
     police_year = models.PositiveSmallIntegerField("Polisens lista (år)")
+    compare_on = models.DateField("jämför med registret den", null=True, blank=True,
+                                  help_text="Rapportens kapitel om förändring visar registret den dagen bredvid dagens.")
     conclusions = models.TextField("slutsatser", blank=True)
     proposals = models.TextField("förslag", blank=True)
     text_revision = models.PositiveIntegerField("textversion", default=0)

@@ -3,6 +3,7 @@ or kommun compared with the nation; and the dashboard. Views read the request, c
 and render."""
 
 from dataclasses import asdict
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -58,7 +59,7 @@ def report_create(request):
     if request.method != "POST":
         return redirect("report-list")
     values = {key: request.POST.get(key, "").strip() for key in ("kind", "region", "municipality", "title",
-                                                                   "reference", "radius", "year")}
+                                                                   "reference", "radius", "year", "compare_on")}
     errors = {}
     scope = None
     try:
@@ -72,6 +73,15 @@ def report_create(request):
     year = int(values["year"]) if values["year"].isdigit() else None
     if year not in LIST_YEARS:
         errors["year"] = f"Välj ett av Polisens listår: {', '.join(map(str, LIST_YEARS))}."
+    compare_on = None
+    if values["compare_on"]:
+        try:
+            compare_on = date.fromisoformat(values["compare_on"])
+        except ValueError:
+            errors["compare_on"] = f"Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2025-12-31, inte {values['compare_on'][:20]!r}."
+        else:
+            if compare_on >= timezone.localdate():
+                errors["compare_on"] = "Jämförelsedatumet ska ligga före i dag."
     if len(values["title"]) > 200:
         errors["title"] = f"Titeln får vara högst 200 tecken (nu {len(values['title'])})."
     if len(values["reference"]) > 60:
@@ -83,7 +93,7 @@ def report_create(request):
         return render(request, "reports/report_list.html", {
             "reports": reports, "can_create": True, "form": _create_form_context(values, errors)}, status=422)
     report = issuing.new_report(scope, user=request.user, title=values["title"], reference=values["reference"],
-                                radius_m=radius, year=year)
+                                radius_m=radius, year=year, compare_on=compare_on)
     messages.success(request, f"Rapporten ”{report.title}” är skapad som utkast.")
     return redirect(report)
 

@@ -1,4 +1,5 @@
 import time
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,11 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--radius", type=int, default=DEFAULT_RADIUS_M, help="coverage radius in metres")
         parser.add_argument("--year", type=int, default=DEFAULT_LIST_YEAR, choices=LIST_YEARS,
                             help="the Police's list year")
+        parser.add_argument("--compare-with", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                            help="show the registry as it stood on this day beside today's")
         parser.add_argument("--issue", action="store_true", help="issue (freeze) the saved report --report")
         parser.add_argument("--verify", action="store_true",
                             help="check that the issued report --report is unchanged (its checksum)")
 
-    def handle(self, *args, scope, report, file_format, output, radius, year, issue, verify, **options):
+    def handle(self, *args, scope, report, file_format, output, radius, year, compare_with, issue, verify,
+               **options):
         console = Console(file=self.stdout)
         saved = self._saved(report) if report else None
         if verify:
@@ -60,7 +64,8 @@ class Command(BaseCommand):
                     place = parse_scope(scope)
                 except ScopeError as error:
                     raise CommandError(str(error)) from error
-                content, texts = build_content(place, radius_m=radius, year=year), None
+                content = build_content(place, radius_m=radius, year=year, compare_on=compare_with)
+                texts = None
                 status, meta = issuing.status_label(None), {}
             progress.update(step, advance=1, description="Ritar figurer och kartor")
             content = with_figures(content)
