@@ -228,7 +228,8 @@ def _import_outcome(user, filename: str, data: bytes) -> str:
 
 # -- query strings ------------------------------------------------------------------------------------------------
 
-PAGE_PARAMETERS = ["radie", "ar", "region", "antal", "exakt", "niva", "sortera", "sida", "next"]
+PAGE_PARAMETERS = ["radie", "ar", "region", "antal", "exakt", "niva", "sortera", "sida", "next", "format", "q", "lat",
+                   "lon", "plats", "enheter", "kommun", "klass", "metod", "omradestyp"]
 """What the pages read from their query strings besides the unit list's filters and the priority weights."""
 
 
@@ -282,7 +283,8 @@ PATH_VALUES = {"<str:code>": ["12", "1280", "99", "x%00"], "<code>": ["12", "128
                "<int:pk>": ["{unit}", "999999", "9" * 30], "<int:number>": ["{unit}", "999999", "9" * 30],
                "<unit_id>": ["{unit}", "999999", "9" * 30, "-1", "x"], "<str:token>": ["x", "eyJpIjoxfQ:1:x"],
                "<slug:code>": ["enhet", "x"], "<str:fmt>": ["csv", "xlsx", "xml", "x"],
-               "<int:invitation>": ["1", "9" * 30]}
+               "<int:invitation>": ["1", "9" * 30], "<str:kind>": ["region", "x"],
+               "<slug:figure_id>": ["per-plats", "x"]}
 
 
 @functools.cache

@@ -59,6 +59,10 @@ INSTALLED_APPS = [
 # `fcatlas serve`), never inside a request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# "Hitta familjecentral" looks addresses up only where a Nominatim-compatible search URL is configured
+# (e.g. https://nominatim.example.se/search); postcodes and place names never need it.
+GEOCODER_URL = os.environ.get("FCATLAS_GEOCODER_URL", "")
+
 # Mail: SMTP when FCATLAS_SMTP_HOST is set, else every message is written to var/mail/ to be read there.
 if os.environ.get("FCATLAS_SMTP_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

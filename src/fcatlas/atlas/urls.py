@@ -4,6 +4,8 @@ from . import views
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("hitta/", views.find_centre, name="find-centre"),
+    path("hitta/enheter.geojson", views.found_units_geojson, name="find-centre-units"),
     path("region/", views.region_list, name="region-list"),
     path("region/<str:code>/", views.region_detail, name="region-detail"),
     path("kommun/", views.municipality_list, name="municipality-list"),

@@ -1,10 +1,13 @@
-"""The atlas pages: the start page and a page per region and kommun, with coverage on SCB's small areas.
+"""The atlas pages: the start page, a page per region and kommun with coverage on SCB's small areas, and
+"Hitta familjecentral" for families.
 
 Views gather and render; the figures come from ``fcatlas.planning`` and the registry's summaries.
 """
 
 from itertools import groupby
 
+from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from fcatlas.formatting import format_distance, swedish_key
@@ -14,7 +17,10 @@ from fcatlas.planning.services import small_area_table, small_areas_geojson
 from fcatlas.reference import queries
 from fcatlas.reference.models import Municipality, Region
 from fcatlas.registry.models import Unit
+from fcatlas.registry.queries import unit_feature
 from fcatlas.registry.summaries import classification_counts
+
+from . import families
 
 
 def start(request):
@@ -110,3 +116,48 @@ def _small_area_download(file_format: str, municipality: Municipality, context: 
 
 def _by_year(areas) -> list[tuple[int, list]]:
     return [(year, list(group)) for year, group in groupby(areas.order_by("-year", "name"), key=lambda a: a.year)]
+
+
+def find_centre(request):
+    """Hitta familjecentral: the nearest centres to a postcode, a place, an address or the visitor's position."""
+    text = (request.GET.get("q") or "").strip()[:120]
+    place, choices, error = None, [], None
+    if request.GET.get("lat") or request.GET.get("lon"):
+        place = families.position(request.GET.get("lat"), request.GET.get("lon"), request.GET.get("plats", ""))
+        if place is None:
+            error = "Positionen ligger inte i Sverige eller gick inte att läsa. Skriv ett postnummer eller en ort."
+    elif text:
+        matches = families.place_index().find(text)
+        if not matches:
+            try:
+                matches = families.geocode_address(text)
+            except families.GeocoderError as geocoder_error:
+                error = str(geocoder_error)
+        if matches:
+            place, choices = matches[0], matches[1:]
+        elif error is None:
+            error = (f"Vi hittade ingen plats som heter ”{text}”. Skriv ett postnummer (till exempel 413 19) eller "
+                     "namnet på en ort eller stadsdel (till exempel Biskopsgården)."
+                     + ("" if settings.GEOCODER_URL else " Adresser går inte att söka på här."))
+    count = 10 if request.GET.get("antal") == "10" else families.NEAREST
+    found = families.nearest_centres(place, count=count) if place else []
+    heading = ""
+    if place is not None:
+        heading = "Närmast dig" if place.kind == "position" and place.name == "Din position" else (
+            f"Närmast {place.name}" + (f", {place.detail}" if place.detail else ""))
+    return render(request, "atlas/find_centre.html", {
+        "text": text, "place": place, "heading": heading, "choices": choices, "error": error, "found": found, "count": count,
+        "attribution": families.POSTCODE_ATTRIBUTION, "geocoder": bool(settings.GEOCODER_URL),
+        "registry_synthetic": Unit.objects.filter(synthetic=True).exists(),
+        "region_code": found[0].unit.municipality.region_id if found else None,
+        "unit_ids": ",".join(str(item.unit.pk) for item in found),
+    }, status=404 if error and not place else 200)
+
+
+def found_units_geojson(request):
+    """The units a search found (``?enheter=1,2,3``), for the map beside the list."""
+    numbers = [int(part) for part in (request.GET.get("enheter") or "").split(",")[:10] if part.isdigit()
+               and len(part) < 12]
+    units = Unit.objects.filter(pk__in=numbers, status__in=families.SERVING).select_related("municipality").defer(
+        "municipality__geometry")
+    return JsonResponse(queries.feature_collection(map(unit_feature, units)))
