@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fcatlas.analysis.places import PlaceIndex, fold, nearest_sites, postcode_of
+from fcatlas.analysis.places import PlaceIndex, nearest_sites, postcode_of
+from fcatlas.formatting import fold
 from fcatlas.geo import to_sweref
 
 

@@ -9,29 +9,20 @@ Distances are straight-line metres in SWEREF 99 TM (EPSG:3006).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from fcatlas.formatting import fold
 from fcatlas.geo import to_sweref
 
 PLACE_KINDS = ("postcode", "locality", "small_area", "municipality")
 KIND_LABELS = {"postcode": "postnummer", "locality": "tätort", "small_area": "stadsdel eller område",
                "municipality": "kommun", "address": "adress", "position": "position"}
-_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o"})
 _POSTCODE = re.compile(r"^\s*(\d{3})\s?(\d{2})\s*$")
 _PREFIX = re.compile(r"^\s*(\d{3})\s*$")
-
-
-def fold(text: str) -> str:
-    """``"Södra  Biskopsgården-Östra"`` → ``"sodra biskopsgarden ostra"``: lower case, å/ä/ö folded, accents and
-    punctuation dropped, spaces collapsed."""
-    text = unicodedata.normalize("NFC", str(text)).casefold().translate(_FOLD)
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
 def postcode_of(text: str) -> str | None:

@@ -22,6 +22,7 @@ from . import rules, schedules
 from .classification import classify
 from .completeness import completeness
 from .models import Source, Unit, UnitChange, UnitSchedule, UnitService, UnitStaffing, WorkingMethod
+from .search import search_text
 from .vocabulary import LIST_KEYS, RELATED_KEYS, SCALAR_KEYS
 
 SCALAR_FIELDS = SCALAR_KEYS
@@ -281,6 +282,10 @@ def save_units(edits: list[Edit], *, user=None, source: str, source_detail: str 
         unit.classification, unit.classification_reason = result.value, result.reason
         unit.fully_co_located, unit.co_location_reason = result.fully_co_located, result.co_location_reason
         unit.completeness = completeness(after)
+        unit.search_text = search_text(
+            name=after["name"], locality=after["locality"], street_address=after["street_address"],
+            postcode=after["postcode"], municipality_name=municipality_name(after["municipality_id"]) or "",
+            service_types=after["services"])
         if unit.pk is not None:
             unit.version += 1
             unit.updated_at = now

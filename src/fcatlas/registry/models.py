@@ -158,6 +158,8 @@ class Unit(models.Model):
     fully_co_located = models.BooleanField("samlokaliserad fullt ut", default=False, editable=False)
     co_location_reason = models.CharField("skäl, samlokalisering", max_length=300, blank=True, editable=False)
     completeness = models.FloatField("fullständighet", default=0.0, editable=False)
+    search_text = models.TextField("sökord", blank=True, default="", editable=False,
+                                   help_text="Namn, adress, kommun och verksamheter, som sökningen jämför dem.")
 
     version = models.PositiveIntegerField("version", default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,11 +1,12 @@
 """Finding units: the filters shared by the list page, the map and the API."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 
 from fcatlas.formatting import swedish_key
 
 from .models import Unit, UnitChange
+from .search import matching
 
 
 def filter_units(units: QuerySet[Unit] | None = None, *, q: str | None = None, municipality: str | None = None,
@@ -16,8 +17,7 @@ def filter_units(units: QuerySet[Unit] | None = None, *, q: str | None = None, m
     units = units.select_related("municipality__region").defer("municipality__geometry",
                                                               "municipality__region__geometry")
     if q:
-        units = units.filter(Q(name__icontains=q) | Q(locality__icontains=q) | Q(municipality__name__icontains=q)
-                             | Q(street_address__icontains=q))
+        units = units.filter(matching(q))
     if municipality:
         units = units.filter(municipality_id=municipality)
     if region:
