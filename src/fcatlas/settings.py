@@ -63,6 +63,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # (e.g. https://nominatim.example.se/search); postcodes and place names never need it.
 GEOCODER_URL = os.environ.get("FCATLAS_GEOCODER_URL", "")
 
+# Where visitors write (the contact page, the accessibility statement); an address ending in .example is shown as
+# the demo installation's placeholder.
+CONTACT_EMAIL = os.environ.get("FCATLAS_CONTACT_EMAIL", "fcatlas@kontakt.example")
+
 # Mail: SMTP when FCATLAS_SMTP_HOST is set, else every message is written to var/mail/ to be read there.
 if os.environ.get("FCATLAS_SMTP_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -24,7 +24,9 @@ def test_no_page_scrolls_sideways_on_a_320_px_screen(browser, site, make_user, m
     for path in ["/", "/region/", "/region/12/", "/kommun/", "/kommun/1280/", "/enheter/", f"/enheter/{unit.pk}/",
                  f"/enheter/{unit.pk}/andra/", f"/enheter/historik/{unit.pk}/", "/enheter/import/", "/konto/",
                  "/konto/mina-enheter/", "/planering/prioritet/", "/planering/forslag/", "/planering/scenarier/",
-                 "/oversikt/", "/oversikt/?region=12", "/rapporter/", "/region/12/profil/", "/kommun/1280/profil/"]:
+                 "/oversikt/", "/oversikt/?region=12", "/rapporter/", "/region/12/profil/", "/kommun/1280/profil/",
+                 "/hitta/", "/hitta/?q=212+11", "/om/", "/hjalp/", "/kontakt/", "/personuppgifter/",
+                 "/tillganglighet/", "/finns-inte/"]:
         page.goto(site + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:

@@ -33,7 +33,8 @@ def test_the_report_profile_and_dashboard_pages_are_accessible(page, site, units
     issuing.freeze(report)
     found = []
     for path in ["/rapporter/", f"/rapporter/{report.pk}/", "/region/12/profil/", "/kommun/1280/profil/",
-                 "/oversikt/?region=12"]:
+                 "/oversikt/?region=12", "/om/", "/hjalp/", "/kontakt/", "/personuppgifter/", "/tillganglighet/",
+                 "/finns-inte/", "/hitta/?q=Malmö"]:
         page.goto(site + path)
         for image in page.locator("figure img").all():
             image.scroll_into_view_if_needed()

@@ -161,3 +161,29 @@ def found_units_geojson(request):
     units = Unit.objects.filter(pk__in=numbers, status__in=families.SERVING).select_related("municipality").defer(
         "municipality__geometry")
     return JsonResponse(queries.feature_collection(map(unit_feature, units)))
+
+
+ACCESSIBILITY_ASSESSED_ON = "2026-12-01"
+"""When the accessibility statement was last assessed (DIGG's structure asks for the date)."""
+
+
+def about(request):
+    return render(request, "atlas/info/about.html",
+                  {"registry_synthetic": Unit.objects.filter(synthetic=True).exists()})
+
+
+def help_page(request):
+    return render(request, "atlas/info/help.html")
+
+
+def contact(request):
+    return render(request, "atlas/info/contact.html", {
+        "contact_email": settings.CONTACT_EMAIL, "contact_is_example": settings.CONTACT_EMAIL.endswith(".example")})
+
+
+def privacy(request):
+    return render(request, "atlas/info/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "atlas/info/accessibility.html", {"assessed_on": ACCESSIBILITY_ASSESSED_ON})
