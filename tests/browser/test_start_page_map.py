@@ -95,3 +95,28 @@ def test_the_kommun_page_shows_its_regso_and_where_the_children_live(page, site)
     count = int(page.locator("#map").get_attribute("data-small-area-count"))
     expect(page.locator("#small-area-table tbody tr")).to_have_count(count)
     assert int(page.locator("#map").get_attribute("data-demand-count")) > 1000
+
+
+def test_a_keyboard_gets_past_the_map_in_one_press_and_no_kommun_shape_is_a_tab_stop(page, site):
+    open_map(page, site + "/")
+    expect(page.locator("#map path.kommun[tabindex='-1']")).to_have_count(290)
+    skip = page.locator("a.skip-map")
+    skip.focus()
+    expect(skip).to_have_text("Hoppa över kartan")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "map-efter"
+    page.keyboard.press("Tab")
+    assert page.evaluate("!document.activeElement.closest('#map')")
+
+
+def test_many_units_are_grouped_into_numbered_clusters_that_say_what_they_hold(page, site, make_unit):
+    for number in range(45):
+        make_unit(name=f"FC {number:02d}", municipality="0180", latitude=59.25 + number / 400, longitude=18.05)
+    open_map(page, site + "/")
+    expect(page.locator("#map")).to_have_attribute("data-units-clustered", "true")
+    cluster = page.locator("#map .unit-cluster").first
+    expect(cluster).to_have_attribute("role", "button")
+    expect(cluster).to_contain_text("45 enheter här; zooma in (plus) för att se dem")
+    before = float(page.locator("#map").get_attribute("data-zoom"))
+    cluster.click()
+    page.wait_for_function(f"Number(document.getElementById('map').dataset.zoom) > {before}")

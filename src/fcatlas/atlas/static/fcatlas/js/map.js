@@ -9,6 +9,29 @@
   };
 
   var UNIT_SYMBOL = { family_centre: "●", similar_service: "◆", not_qualifying: "✕" };
+  var CLUSTER_FROM = 40;  // more units than this are grouped into numbered clusters until the map is zoomed in
+
+  // Shapes are described by the table beside every map: they are no tab stops, so that a keyboard gets past the
+  // map in a few presses (the map itself, its zoom buttons and the markers or clusters).
+  function notATabStop(path) {
+    path.on("add", function () {
+      var shape = path.getElement && path.getElement();
+      if (shape) { shape.setAttribute("tabindex", "-1"); shape.setAttribute("focusable", "false"); }
+    });
+  }
+
+  function addSkipLink(element) {
+    var figure = element.closest("figure") || element;
+    var target = document.createElement("span");
+    target.id = element.id + "-efter";
+    target.tabIndex = -1;
+    figure.after(target);
+    var link = document.createElement("a");
+    link.className = "skip-link skip-map";
+    link.href = "#" + target.id;
+    link.textContent = "Hoppa över kartan";
+    element.before(link);
+  }
 
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
@@ -53,6 +76,17 @@
     var focusUnit = element.dataset.focusUnit;
     return getJSON(element.dataset.unitsUrl).then(function (collection) {
       var drawn = 0;
+      var many = collection.features.length > CLUSTER_FROM && L.markerClusterGroup;
+      if (many && !map.getPane("unit-clusters")) { map.createPane("unit-clusters").style.zIndex = 650; }
+      var target = many ? L.markerClusterGroup({
+        showCoverageOnHover: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true, clusterPane: "unit-clusters",
+        iconCreateFunction: function (cluster) {
+          var count = cluster.getChildCount();
+          return L.divIcon({ className: "unit-cluster", iconSize: [32, 32],
+                             html: "<span>" + count + "</span><span class=\"visually-hidden\"> enheter här; zooma in " +
+                                   "(plus) för att se dem</span>" });
+        }
+      }).addTo(map) : map;
       collection.features.forEach(function (feature) {
         if (!feature.geometry) { return; }
         var p = feature.properties;
@@ -64,11 +98,12 @@
           alt: p.name,
           icon: L.divIcon({ className: "unit-marker class-" + p.classification + (focused ? " unit-marker-focus" : ""),
                             html: UNIT_SYMBOL[p.classification], iconSize: focused ? [28, 28] : [18, 18] })
-        }).bindPopup(unitPopup(p)).addTo(map);
+        }).bindPopup(unitPopup(p)).addTo(target);
         if (focused) { map.setView(latlng, Math.max(map.getZoom(), 11)); }
         drawn += 1;
       });
       element.dataset.unitCount = drawn;
+      element.dataset.unitsClustered = many ? "true" : "false";
     });
   }
 
@@ -124,6 +159,7 @@
         },
         onEachFeature: function (feature, path) {
           var p = feature.properties;
+          notATabStop(path);
           path.bindTooltip(p.name + ": " + wholeFormat.format(p.children) + " barn 0–5 år, " +
             (p.share_uncovered === null ? "–" : percentFormat.format(p.share_uncovered)) + " långt bort" +
             (p.area_type ? ", områdestyp " + p.area_type : ""), { sticky: true });
@@ -160,7 +196,9 @@
   }
 
   function initMap(element) {
+    addSkipLink(element);
     var map = L.map(element, { zoomSnap: 0.25, minZoom: 3, maxZoom: 16, keyboard: true });
+    map.on("zoomend", function () { element.dataset.zoom = map.getZoom(); });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Källa: SCB, Polisen");
     map.setView([62.5, 16.5], 4.5);
@@ -179,6 +217,7 @@
           };
         },
         onEachFeature: function (feature, path) {
+          notATabStop(path);
           path.bindTooltip(feature.properties.name, { sticky: true });
           path.on("click", function () { window.location.href = feature.properties.url; });
         }
@@ -199,7 +238,8 @@
           var style = AREA_STYLE[feature.properties.category];
           var outline = L.geoJSON(feature, {
             style: { className: "area area-" + feature.properties.category, color: style.color,
-                     dashArray: style.dashArray, weight: style.weight, fillOpacity: 0.15 }
+                     dashArray: style.dashArray, weight: style.weight, fillOpacity: 0.15 },
+            onEachFeature: function (_, path) { notATabStop(path); }
           }).bindPopup(areaPopup(feature.properties));
           var marker = L.marker(outline.getBounds().getCenter(), {
             keyboard: true,
