@@ -11,8 +11,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt $(wildcard src/fcatlas/locale/*/LC_MESSAGES/django.po)
 	$(BIN)/pip install --quiet --constraint constraints.txt --editable .
+	cd src/fcatlas && ../../$(BIN)/fcatlas compilemessages --verbosity 0
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed

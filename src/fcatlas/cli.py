@@ -10,7 +10,8 @@ import sys
 import django
 from django.core.management import execute_from_command_line, get_commands, load_command_class
 
-DJANGO_COMMANDS_WE_EXPOSE = {"migrate", "createsuperuser", "changepassword", "db_worker"}
+DJANGO_COMMANDS_WE_EXPOSE = {"migrate", "createsuperuser", "changepassword", "db_worker", "makemessages",
+                             "compilemessages"}
 
 
 def fcatlas_commands() -> dict[str, str]:

@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fcatlas.atlas.middleware.refuse_nul_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "fcatlas.atlas.middleware.public_pages_language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -143,7 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", "Svenska")]
+LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("ar", "العربية")]
+LOCALE_PATHS = [PROJECT_DIR / "src" / "fcatlas" / "locale"]
+"""The translations of the public pages (`.po` in the repository, `.mo` compiled by `make install`)."""
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/hsds/", hsds_api.urls),
     path("admin/", admin_site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -46,7 +46,7 @@ def names(page: str) -> list[str]:
 def test_a_postcode_with_or_without_its_space_gives_the_three_nearest_centres_nearest_first(client, centres):
     with_space = client.get("/hitta/", {"q": "415 05"})  # Göteborg, Gamlestaden
     page = with_space.content.decode()
-    assert with_space.status_code == 200 and "Närmast 415 05, Göteborg" in page
+    assert with_space.status_code == 200 and "Närmast <bdi dir='ltr'>415 05, Göteborg</bdi>" in page
     assert names(page) == ["Familjecentralen Backa", "Familjecentralen Hjällbo", "Familjecentralen Lindome"]
     assert names(client.get("/hitta/", {"q": "41505"}).content.decode()) == names(page)
     assert "Familjecentralen Stängd" not in page
@@ -56,23 +56,23 @@ def test_a_postcode_with_or_without_its_space_gives_the_three_nearest_centres_ne
 def test_a_centre_shows_its_phone_todays_hours_languages_and_a_way_there(client, centres):
     page = client.get("/hitta/", {"lat": f"{HJALLBO[1]}", "lon": f"{HJALLBO[0]}"}).content.decode()
     assert names(page)[0] == "Familjecentralen Hjällbo"
-    assert '<a href="tel:0313650000">031-365 00 00</a>' in page
+    assert '<a href="tel:0313650000" dir="ltr">031-365 00 00</a>' in page
     today = "10.00–14.00" if date.today().weekday() >= 5 else "08.30–16.00"
-    assert f"<dt>Öppet i dag</dt><dd>{today}</dd>" in page
+    assert f'<dt>Öppet i dag</dt><dd><bdi dir="ltr">{today}</bdi></dd>' in page
     assert "arabiska" in page and "svenska" in page
     assert "https://www.openstreetmap.org/directions?route=" in page
 
 
 def test_a_district_name_finds_its_small_area_and_offers_the_others(client, centres):
     page = client.get("/hitta/", {"q": "Biskopsgården"}).content.decode()
-    assert "Närmast Norra Biskopsgården, Göteborg" in page
+    assert "Närmast <bdi dir='ltr'>Norra Biskopsgården, Göteborg</bdi>" in page
     assert "Menade du en annan plats?" in page and "Södra Biskopsgården" in page
     assert names(page)[0] in ("Familjecentralen Backa", "Familjecentralen Hjällbo")
 
 
 def test_names_are_found_without_the_swedish_letters(client, centres):
     page = client.get("/hitta/", {"q": "molndal"}).content.decode()
-    assert "Närmast Mölndal" in page and names(page)[0] == "Familjecentralen Lindome"
+    assert "Närmast <bdi dir='ltr'>Mölndal, Västra Götalands län</bdi>" in page and names(page)[0] == "Familjecentralen Lindome"
 
 
 def test_a_kommun_without_a_centre_points_across_the_border(client, centres):
@@ -124,7 +124,7 @@ def test_an_address_is_looked_up_where_a_geocoder_is_configured(client, centres,
         page = client.get("/hitta/", {"q": "Exempelgatan 1 Kungsbacka"}).content.decode()
     finally:
         server.shutdown()
-    assert "Närmast Exempelgatan 1, Kungsbacka" in page
+    assert "Närmast <bdi dir='ltr'>Exempelgatan 1, Kungsbacka</bdi>" in page
     assert names(page)[0] == "Familjecentralen Kungsbacka"
 
 
@@ -133,3 +133,27 @@ def test_an_unreachable_geocoder_is_said_and_the_page_still_answers(client, cent
     response = client.get("/hitta/", {"q": "Exempelgatan 1 Kungsbacka"})
     assert response.status_code == 404
     assert "Adressökningen svarar inte just nu" in response.content.decode()
+
+
+def test_the_finder_speaks_english_and_arabic_right_to_left_and_the_switch_keeps_the_page(client, centres):
+    english = client.get("/hitta/", {"q": "415 05"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en" dir="ltr">' in english
+    assert "Find a family centre" in english and "Nearest to <bdi dir='ltr'>415 05, Göteborg</bdi>" in english
+    assert "as the crow flies" in english and "Open today" in english
+    arabic = client.get("/hitta/", {"q": "415 05"}, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<html lang="ar" dir="rtl">' in arabic and "ابحث عن مركز أسرة" in arabic
+    assert "الأقرب إلى <bdi dir='ltr'>415 05, Göteborg</bdi>" in arabic and "الثلاثاء" in arabic  # Tuesday's drop-in
+
+    switched = client.post("/i18n/setlang/", {"language": "ar", "next": "/hitta/?q=415+05"})
+    assert switched["Location"] == "/hitta/?q=415+05"
+    assert '<html lang="ar" dir="rtl">' in client.get("/hitta/", {"q": "415 05"}).content.decode()
+    staff = client.get("/region/").content.decode()
+    assert '<html lang="sv" dir="ltr">' in staff and "Regioner" in staff  # staff pages stay Swedish
+
+
+def test_a_unit_page_in_arabic_leads_with_how_to_get_there_and_marks_the_swedish_part(client, centres):
+    page = client.get(centres["hjallbo"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page and "كيف تصل إلى هنا" in page
+    assert "العربية" in page and "السويدية" in page  # the languages spoken there
+    assert "المعلومات أدناه مخصصة للعاملين ومتوفرة باللغة السويدية فقط." in page
+    assert '<div lang="sv" dir="ltr">' in page

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def in_the_frame(page: str) -> bool:
-    return '<html lang="sv">' in page and 'name="viewport"' in page and "Hoppa till innehållet" in page
+    return '<html lang="sv" dir="ltr">' in page and 'name="viewport"' in page and "Hoppa till innehållet" in page
 
 
 def test_a_page_that_does_not_exist_is_a_swedish_404_in_the_site_frame(client):

@@ -48,3 +48,25 @@ def test_the_phone_s_position_gives_the_centres_nearest_it(browser, site, centre
     page.wait_for_selector("#map[data-ready='true']", timeout=20_000)
     expect(page.locator("#map .unit-marker")).to_have_count(3)
     context.close()
+
+
+def test_in_arabic_the_page_runs_right_to_left_on_a_phone_with_nothing_cut_off(browser, site, centres, tmp_path):
+    context = browser.new_context(locale="ar", viewport={"width": 320, "height": 640},
+                                  extra_http_headers={"Accept-Language": "ar"})
+    page = context.new_page()
+    page.goto(site + "/hitta/?q=415+05")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("h1")).to_have_text("ابحث عن مركز أسرة")
+    heading = page.locator("h1").bounding_box()
+    assert heading["x"] + heading["width"] > 320 - 40  # it starts at the right edge
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    cut = page.evaluate("""() => [...document.querySelectorAll('main h1, main h2, main h3, main p, main dt, main dd')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.slice(0, 40))""")
+    assert cut == []
+    assert Axe().run(page, options=WCAG_21_AA).response["violations"] == []
+    page.screenshot(path=str(tmp_path / "hitta-ar-320.png"), full_page=True)
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.locator("h1")).to_have_text("Find a family centre")
+    assert "q=415" in page.url  # the switch keeps the page
+    context.close()

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.utils.translation import gettext
 
 from fcatlas.analysis.places import Place, PlaceIndex, nearest_sites
 from fcatlas.geo import SWEDEN_LATITUDE, SWEDEN_LONGITUDE, WGS84
@@ -26,11 +27,13 @@ from fcatlas.reference.versions import reference_version
 from fcatlas.registry import schedules
 from fcatlas.registry.editing import PREFETCH, unit_record
 from fcatlas.registry.models import Status, Unit
+from fcatlas.registry.translations import day_names
 from fcatlas.registry.vocabulary import LANGUAGES
 
 NEAREST = 3
 SERVING = (Status.ACTIVE, Status.TEMPORARILY_CLOSED)
 POSTCODE_ATTRIBUTION = "Postnummer: GeoNames (CC BY 4.0)"
+YOUR_POSITION = "Din position"
 
 
 @lru_cache(maxsize=2)
@@ -76,8 +79,9 @@ def geocode_address(text: str) -> list[Place]:
         with urllib.request.urlopen(request, timeout=5) as response:
             answers = json.loads(response.read(1_000_000))
     except (OSError, ValueError) as error:
-        raise GeocoderError("Adressökningen svarar inte just nu. Skriv ett postnummer eller en ort i stället.") from error
-    return [Place("address", answer.get("display_name", text)[:120], "adress", float(answer["lon"]),
+        raise GeocoderError(gettext("Adressökningen svarar inte just nu. Skriv ett postnummer eller en ort i "
+                                    "stället.")) from error
+    return [Place("address", answer.get("display_name", text)[:120], "", float(answer["lon"]),
                   float(answer["lat"])) for answer in answers if "lat" in answer and "lon" in answer]
 
 
@@ -90,7 +94,7 @@ def position(latitude: str, longitude: str, name: str = "") -> Place | None:
         return None
     if not (SWEDEN_LATITUDE[0] <= lat <= SWEDEN_LATITUDE[1] and SWEDEN_LONGITUDE[0] <= lon <= SWEDEN_LONGITUDE[1]):
         return None
-    return Place("position", name.strip()[:120] or "Din position", "", lon, lat)
+    return Place("position", name.strip()[:120] or YOUR_POSITION, "", lon, lat)
 
 
 @dataclass
@@ -100,8 +104,8 @@ class Found:
     services: list[str]
     today: list[str]
     drop_in_today: list[str]
-    opening_hours: str
-    drop_in_hours: str
+    opening_hours: list[tuple[str, str]]
+    drop_in_hours: list[tuple[str, str]]
     languages: list[str]
     directions_url: str
 
@@ -127,12 +131,12 @@ def nearest_centres(place: Place, *, count: int = NEAREST, today: date | None = 
         record = unit_record(unit)
         found.append(Found(
             unit=unit, distance_m=float(distance),
-            services=[service.get_service_type_display() for service in unit.services.all()],
+            services=[gettext(service.get_service_type_display()) for service in unit.services.all()],
             today=[f"{_clock(o)}–{_clock(c)}" for o, c in schedules.hours_on(record["opening_hours"], weekday)],
             drop_in_today=[f"{_clock(o)}–{_clock(c)}" for o, c in schedules.hours_on(record["drop_in_hours"], weekday)],
-            opening_hours=schedules.format_entries(record["opening_hours"]),
-            drop_in_hours=schedules.format_entries(record["drop_in_hours"]),
-            languages=[LANGUAGES.get(code, code) for code in record["languages"]],
+            opening_hours=schedules.entry_parts(record["opening_hours"], day_names()),
+            drop_in_hours=schedules.entry_parts(record["drop_in_hours"], day_names()),
+            languages=[gettext(LANGUAGES.get(code, code)) for code in record["languages"]],
             directions_url="https://www.openstreetmap.org/directions?" + urllib.parse.urlencode(
                 {"route": f"{place.latitude:.5f},{place.longitude:.5f};{unit.latitude:.5f},{unit.longitude:.5f}"}),
         ))

@@ -1,6 +1,12 @@
-"""Requests no page can answer are refused here, before any view or database sees them."""
+"""Requests no page can answer are refused here, before any view or database sees them; and the public pages'
+language is chosen here."""
 
+import re
+
+from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 def _refusal(request, message: str):
@@ -22,5 +28,27 @@ def refuse_nul_characters(get_response):
                 return _refusal(request, f"Parametern ”{shown}” innehåller ett otillåtet tecken (NUL). "
                                          "Ta bort det ur adressen och försök igen.")
         return get_response(request)
+
+    return middleware
+
+
+PUBLIC_PAGES = re.compile(r"^/(hitta/|om/|kontakt/|tillganglighet/|enheter/\d+/$|i18n/)")
+"""The pages for families and everyone, which speak Swedish, English and Arabic; staff pages stay Swedish."""
+
+
+def public_pages_language(get_response):
+    """The visitor's language (chosen with the switcher, else the browser's) on the public pages, Swedish on all
+    others — so that a staff page never comes out half translated."""
+
+    def middleware(request):
+        public = bool(PUBLIC_PAGES.match(request.path_info))
+        language = translation.get_language_from_request(request) if public else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE, request.public_page = translation.get_language(), public
+        response = get_response(request)
+        if public:
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
 
     return middleware

@@ -9,6 +9,9 @@ from itertools import groupby
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from fcatlas.formatting import format_distance, swedish_key
 from fcatlas.planning.context import coverage_context
@@ -125,7 +128,7 @@ def find_centre(request):
     if request.GET.get("lat") or request.GET.get("lon"):
         place = families.position(request.GET.get("lat"), request.GET.get("lon"), request.GET.get("plats", ""))
         if place is None:
-            error = "Positionen ligger inte i Sverige eller gick inte att läsa. Skriv ett postnummer eller en ort."
+            error = _("Positionen ligger inte i Sverige eller gick inte att läsa. Skriv ett postnummer eller en ort.")
     elif text:
         matches = families.place_index().find(text)
         if not matches:
@@ -136,18 +139,21 @@ def find_centre(request):
         if matches:
             place, choices = matches[0], matches[1:]
         elif error is None:
-            error = (f"Vi hittade ingen plats som heter ”{text}”. Skriv ett postnummer (till exempel 413 19) eller "
-                     "namnet på en ort eller stadsdel (till exempel Biskopsgården)."
-                     + ("" if settings.GEOCODER_URL else " Adresser går inte att söka på här."))
+            error = _("Vi hittade ingen plats som heter ”%(text)s”. Skriv ett postnummer (till exempel 413 19) eller "
+                      "namnet på en ort eller stadsdel (till exempel Biskopsgården).") % {"text": text}
+            if not settings.GEOCODER_URL:
+                error += " " + _("Adresser går inte att söka på här.")
     count = 10 if request.GET.get("antal") == "10" else families.NEAREST
     found = families.nearest_centres(place, count=count) if place else []
     heading = ""
     if place is not None:
-        heading = "Närmast dig" if place.kind == "position" and place.name == "Din position" else (
-            f"Närmast {place.name}" + (f", {place.detail}" if place.detail else ""))
+        name = place.name + (f", {place.detail}" if place.detail else "")
+        # The place keeps its own direction inside an Arabic heading (postcodes, Swedish names).
+        heading = _("Närmast dig") if place.name == families.YOUR_POSITION else mark_safe(
+            conditional_escape(_("Närmast %(place)s")) % {"place": format_html("<bdi dir='ltr'>{}</bdi>", name)})
     return render(request, "atlas/find_centre.html", {
-        "text": text, "place": place, "heading": heading, "choices": choices, "error": error, "found": found, "count": count,
-        "attribution": families.POSTCODE_ATTRIBUTION, "geocoder": bool(settings.GEOCODER_URL),
+        "text": text, "place": place, "heading": heading, "choices": choices, "error": error, "found": found,
+        "count": count, "attribution": families.POSTCODE_ATTRIBUTION, "geocoder": bool(settings.GEOCODER_URL),
         "registry_synthetic": Unit.objects.filter(synthetic=True).exists(),
         "region_code": found[0].unit.municipality.region_id if found else None,
         "unit_ids": ",".join(str(item.unit.pk) for item in found),

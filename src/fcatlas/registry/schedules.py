@@ -83,16 +83,16 @@ def normalised(entries: list[dict]) -> list[dict]:
                   key=lambda entry: (WEEKDAYS.index(entry["days"].split(",")[0]), entry["opens"], entry["days"]))
 
 
-def _day_text(days: list[str]) -> str:
+def _day_text(days: list[str], names: dict[str, str] = DAY_NAMES) -> str:
     indexes = [WEEKDAYS.index(day) for day in days]
     runs, start = [], indexes[0]
     for previous, current in zip(indexes, indexes[1:] + [None]):
         if current != previous + 1 if current is not None else True:
             runs.append((start, previous))
             start = current
-    return ", ".join(DAY_NAMES[WEEKDAYS[a]] if a == b else
-                     (f"{DAY_NAMES[WEEKDAYS[a]]}, {DAY_NAMES[WEEKDAYS[b]]}" if b == a + 1 else
-                      f"{DAY_NAMES[WEEKDAYS[a]]}–{DAY_NAMES[WEEKDAYS[b]]}") for a, b in runs)
+    return ", ".join(names[WEEKDAYS[a]] if a == b else
+                     (f"{names[WEEKDAYS[a]]}, {names[WEEKDAYS[b]]}" if b == a + 1 else
+                      f"{names[WEEKDAYS[a]]}–{names[WEEKDAYS[b]]}") for a, b in runs)
 
 
 def _clock(time: str) -> str:
@@ -100,10 +100,17 @@ def _clock(time: str) -> str:
     return f"{int(hours)}.{minutes}"
 
 
-def format_entries(entries: list[dict]) -> str:
-    """``"mån–fre 8.30–16.30, ons 9.00–18.00"``; the text :func:`parse` reads back to the same entries."""
-    return ", ".join(f"{_day_text(entry['days'].split(','))} {_clock(entry['opens'])}–{_clock(entry['closes'])}"
-                     for entry in normalised(entries))
+def entry_parts(entries: list[dict], day_names: dict[str, str] = DAY_NAMES) -> list[tuple[str, str]]:
+    """``[("mån–fre", "8.30–16.30"), ("ons", "9.00–18.00")]``: the days and the hours of each entry, apart, so that
+    a right-to-left page can keep each time range left to right."""
+    return [(_day_text(entry["days"].split(","), day_names), f"{_clock(entry['opens'])}–{_clock(entry['closes'])}")
+            for entry in normalised(entries)]
+
+
+def format_entries(entries: list[dict], day_names: dict[str, str] = DAY_NAMES) -> str:
+    """``"mån–fre 8.30–16.30, ons 9.00–18.00"``; the text :func:`parse` reads back to the same entries (with the
+    Swedish ``day_names``; a page in another language passes its own)."""
+    return ", ".join(f"{days} {hours}" for days, hours in entry_parts(entries, day_names))
 
 
 def hours_on(entries: list[dict], weekday: int) -> list[tuple[str, str]]:

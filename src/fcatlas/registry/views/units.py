@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from fcatlas.accounts.permissions import can_edit_any, can_edit_unit, editable_municipalities
 from fcatlas.formatting import swedish_key
@@ -21,6 +22,7 @@ from ..forms import UnitForm, form_field
 from ..models import Classification, ServiceType, Source, Status, Unit, UnitChange, WorkingMethod
 from ..queries import filter_units, page_in_swedish_order
 from ..rules import RuleViolation
+from ..translations import day_names
 from ..vocabulary import LANGUAGES, label
 
 FILTERS = ("q", "municipality", "region", "classification", "status", "service", "method")
@@ -51,11 +53,11 @@ def unit_detail(request, pk):
     return render(request, "registry/unit_detail.html", {
         "unit": unit,
         "record": record,
-        "opening_hours": schedules.format_entries(record["opening_hours"]),
-        "drop_in_hours": schedules.format_entries(record["drop_in_hours"]),
+        "opening_hours": schedules.entry_parts(record["opening_hours"], day_names()),
+        "drop_in_hours": schedules.entry_parts(record["drop_in_hours"], day_names()),
         "today": [f"{opens.replace(':', '.')}–{closes.replace(':', '.')}"
                   for opens, closes in schedules.hours_on(record["opening_hours"], today)],
-        "languages": [LANGUAGES[code] for code in record["languages"]],
+        "languages": [gettext(LANGUAGES[code]) for code in record["languages"]],
         "services": unit.services.all(),
         "staffing": unit.staffing.all(),
         "methods": unit.working_methods.all(),

@@ -8,15 +8,13 @@
   form.addEventListener("submit", function (event) {
     if (form.elements.lat.value) { return; }
     event.preventDefault();
-    status.textContent = "Hämtar din position …";
+    status.textContent = form.dataset.waiting;
     navigator.geolocation.getCurrentPosition(function (found) {
       form.elements.lat.value = found.coords.latitude.toFixed(5);
       form.elements.lon.value = found.coords.longitude.toFixed(5);
       form.submit();
     }, function (error) {
-      status.textContent = error.code === error.PERMISSION_DENIED
-        ? "Du har inte gett webbplatsen tillgång till din position. Skriv ditt postnummer i stället."
-        : "Positionen gick inte att hämta. Skriv ditt postnummer i stället.";
+      status.textContent = error.code === error.PERMISSION_DENIED ? form.dataset.denied : form.dataset.failed;
     }, { timeout: 10000, maximumAge: 600000 });
   });
 })();

@@ -29,7 +29,7 @@
     var link = document.createElement("a");
     link.className = "skip-link skip-map";
     link.href = "#" + target.id;
-    link.textContent = "Hoppa över kartan";
+    link.textContent = element.dataset.skipText || "Hoppa över kartan";
     element.before(link);
   }
 
