@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from fcatlas.accounts.admin import site as admin_site
 from fcatlas.api.api import api
+from fcatlas.api.docs import api_docs
 from fcatlas.api.hsds import hsds_api
 
 admin.autodiscover()  # the apps' admin modules register their models on fcatlas's own admin site
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("fcatlas.planning.urls")),
     path("", include("fcatlas.survey.urls")),
     path("", include("fcatlas.reports.urls")),
+    path("api/", api_docs, name="api-docs"),
     path("api/v1/", api.urls),
     path("api/hsds/", hsds_api.urls),
     path("admin/", admin_site.urls),

@@ -47,6 +47,7 @@ api = NinjaAPI(
         "not real family centres."
     ),
     urls_namespace="api-v1",
+    docs_url=None,  # the site's own page at /api/ documents both APIs (api/docs.py)
 )
 api.add_router("/", planning_router)
 

@@ -70,6 +70,7 @@ hsds_api = NinjaAPI(
     ),
     urls_namespace="api-hsds",
     renderer=_Utf8Json(),
+    docs_url=None,  # documented on the site's page /api/ (api/docs.py)
 )
 
 

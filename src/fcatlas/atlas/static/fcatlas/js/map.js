@@ -97,7 +97,7 @@
           title: p.name + ", " + p.classification_label + (p.synthetic ? " (syntetisk)" : ""),
           alt: p.name,
           icon: L.divIcon({ className: "unit-marker class-" + p.classification + (focused ? " unit-marker-focus" : ""),
-                            html: UNIT_SYMBOL[p.classification], iconSize: focused ? [28, 28] : [18, 18] })
+                            html: UNIT_SYMBOL[p.classification], iconSize: focused ? [28, 28] : [24, 24] })
         }).bindPopup(unitPopup(p)).addTo(target);
         if (focused) { map.setView(latlng, Math.max(map.getZoom(), 11)); }
         drawn += 1;
@@ -246,7 +246,7 @@
             title: feature.properties.name + ", " + feature.properties.category_label,
             alt: feature.properties.name,
             icon: L.divIcon({ className: "area-marker area-marker-" + feature.properties.category,
-                              html: style.symbol, iconSize: [18, 18] })
+                              html: style.symbol, iconSize: [24, 24] })
           }).bindPopup(areaPopup(feature.properties));
           areaLayer.addLayer(outline).addLayer(marker);
           drawn += 1;

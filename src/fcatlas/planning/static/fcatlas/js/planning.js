@@ -89,7 +89,7 @@
         var marker = L.marker([feature.geometry.coordinates[1], feature.geometry.coordinates[0]], {
           keyboard: true, zIndexOffset: 500, title: title, alt: p.name,
           icon: L.divIcon({ className: "unit-marker class-" + p.classification, html: UNIT_SYMBOL[p.classification],
-                            iconSize: [18, 18] })
+                            iconSize: [24, 24] })
         });
         marker.bindPopup(function () { return popup(feature); });
         keyboardFriendlyPopup(marker).addTo(map);

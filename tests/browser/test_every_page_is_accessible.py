@@ -1,0 +1,92 @@
+"""Accessibility as a gate: axe-core (WCAG 2.1 A and AA, and 2.2's target size) finds nothing on any page the
+site serves as HTML — every route, logged in as a national administrator so that the staff pages show — nor in
+the key states: errors shown, a map popup open, Arabic."""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from strategies import url_routes  # noqa: E402
+
+pytestmark = pytest.mark.browser
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+NOT_PAGES = re.compile(r"^/(api/v1|api/hsds|i18n|admin)/|\.(svg|geojson|csv|xlsx|xml|x)$|/(pdf|ta-bort|faststall|fil|"
+                       r"spara|skicka-in|logga-ut|utskick|vidarebefordra)/$|%00")
+FOUR_CORE = ("maternal_health", "child_health", "open_preschool", "preventive_social_services")
+
+
+MARKERS = {"exclude": [[".leaflet-marker-pane"]]}
+"""Map markers are exempt from the target-size rule only: WCAG 2.5.8's 'equivalent' exception — every marker's
+unit or area is also a link in the table or list beside its map."""
+
+
+def violations(page) -> list[str]:
+    axe = Axe()
+    found = axe.run(page, options=RULES | {"rules": {"target-size": {"enabled": False}}}).response["violations"]
+    found += axe.run(page, context=MARKERS, options={"runOnly": {"type": "rule", "values": ["target-size"]}}).response[
+        "violations"]
+    return [f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target']}" for v in found]
+
+
+def log_in(page, site, username):
+    page.goto(site + "/konto/logga-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "lösen-ord-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/enheter/|/konto/"))
+
+
+def test_no_page_has_an_accessibility_violation(browser, site, make_user, make_unit):
+    unit = make_unit(name="Familjecentralen Tillgänglig", municipality="1280", services=FOUR_CORE,
+                     latitude=55.605, longitude=13.0038, phone="040-123 45 67")
+    make_user("national_administrator", username="granskaren")
+    page = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, site, "granskaren")
+    found, checked = [], 0
+    for path in url_routes():
+        if NOT_PAGES.search(path):
+            continue
+        try:
+            response = page.goto(site + path.replace("{unit}", str(unit.pk)))
+        except PlaywrightError:  # an answer without a page (a bare 405 for a form's address)
+            continue
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        page.wait_for_load_state("networkidle")
+        found += violations(page)
+        checked += 1
+    assert checked > 60
+    assert not found, "\n".join(found)
+
+
+def test_the_key_states_have_no_accessibility_violation(browser, site, make_unit):
+    make_unit(name="Familjecentralen Tillgänglig", municipality="1280", services=FOUR_CORE, latitude=55.605,
+              longitude=13.0038)
+    found = []
+    page = browser.new_context(locale="sv-SE", viewport={"width": 390, "height": 800}).new_page()
+    page.goto(site + "/konto/logga-in/")
+    page.fill("#id_username", "ingen")
+    page.fill("#id_password", "fel")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".error")
+    found += violations(page)  # a login error shown
+    page.goto(site + "/hitta/?q=Xyzzyk%C3%B6ping")
+    found += violations(page)  # a search that found nothing
+    page.goto(site + "/kommun/1280/")
+    page.wait_for_selector("#map[data-ready='true']", timeout=20_000)
+    page.locator("#map .unit-marker").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content")
+    page.wait_for_timeout(600)  # the popup fades in; axe measures contrast as it is drawn
+    found += violations(page)  # a map popup open
+    arabic = browser.new_context(locale="ar", viewport={"width": 320, "height": 640},
+                                 extra_http_headers={"Accept-Language": "ar"}).new_page()
+    for path in ("/hitta/?q=211+19", "/om/", "/tillganglighet/"):
+        arabic.goto(site + path)
+        found += violations(arabic)
+    assert not found, "\n".join(found)
