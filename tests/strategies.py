@@ -8,6 +8,7 @@ Each ``check_*`` function sends one case the way a person would and returns its 
 import functools
 import io
 import json
+import re
 import string
 from collections import Counter
 from urllib.parse import quote, urlencode
@@ -285,6 +286,11 @@ PATH_VALUES = {"<str:code>": ["12", "1280", "99", "x%00"], "<code>": ["12", "128
                "<slug:code>": ["enhet", "x"], "<str:fmt>": ["csv", "xlsx", "xml", "x"],
                "<int:invitation>": ["1", "9" * 30], "<str:kind>": ["region", "x"],
                "<slug:figure_id>": ["per-plats", "x"]}
+
+
+NOT_PAGES = re.compile(r"^/(api/v1|api/hsds|i18n|admin)/|\.(svg|geojson|csv|xlsx|xml|x)$|/(pdf|ta-bort|faststall|fil|"
+                       r"spara|skicka-in|logga-ut|utskick|vidarebefordra)/$|%00")
+"""Routes that are no page to look at: the APIs, files, figures, and the addresses forms post to."""
 
 
 @functools.cache

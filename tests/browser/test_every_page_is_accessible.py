@@ -11,12 +11,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from strategies import url_routes  # noqa: E402
+from strategies import NOT_PAGES, url_routes  # noqa: E402
 
 pytestmark = pytest.mark.browser
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
-NOT_PAGES = re.compile(r"^/(api/v1|api/hsds|i18n|admin)/|\.(svg|geojson|csv|xlsx|xml|x)$|/(pdf|ta-bort|faststall|fil|"
-                       r"spara|skicka-in|logga-ut|utskick|vidarebefordra)/$|%00")
 FOUR_CORE = ("maternal_health", "child_health", "open_preschool", "preventive_social_services")
 
 
