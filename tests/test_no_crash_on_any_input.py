@@ -42,6 +42,10 @@ def test_every_parameter_with_huge_or_odd_numbers_is_answered_without_a_server_e
     client.raise_request_exception = False
     crashed = []
     for path, names in url_routes().items():
+        if "999999" in path or "%00" in path or path.startswith(("/x/", "/svar/x/")) or path.endswith(
+                ("/andra/", "/ny/")):
+            continue  # a path to nothing answers 404 or 400 before any parameter is read, and the edit forms read
+            # none; the other tests send them every parameter
         path = path.replace("{unit}", str(units[0].pk))
         for name in names:
             for value in ("9" * 20, "-" + "9" * 400, "1e309", "nan"):

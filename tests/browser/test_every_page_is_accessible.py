@@ -45,7 +45,7 @@ def test_no_page_has_an_accessibility_violation(browser, site, make_user, make_u
     make_user("national_administrator", username="granskaren")
     page = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900}).new_page()
     log_in(page, site, "granskaren")
-    found, checked = [], 0
+    found, checked, refusals = [], 0, set()
     for path in url_routes():
         if NOT_PAGES.search(path):
             continue
@@ -55,10 +55,14 @@ def test_no_page_has_an_accessibility_violation(browser, site, make_user, make_u
             continue
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
+        if response.status >= 400:  # the same 403/404 page for every address it answers: checked once
+            if response.status in refusals:
+                continue
+            refusals.add(response.status)
         page.wait_for_load_state("networkidle")
         found += violations(page)
         checked += 1
-    assert checked > 60
+    assert checked > 20
     assert not found, "\n".join(found)
 
 
