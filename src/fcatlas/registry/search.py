@@ -4,6 +4,8 @@ its space, and services by their names and common short forms (BVC, MVC, BMM, ö
 Each unit keeps its words in ``Unit.search_text``, written by ``editing.save_units`` whenever a unit is saved, so
 a search is one indexed-free ``LIKE`` per word on one column, the same on SQLite and PostgreSQL."""
 
+import functools
+
 from django.db.models import Q
 
 from fcatlas.formatting import fold
@@ -17,13 +19,19 @@ SERVICE_LABELS = dict(ServiceType.choices)
 def search_text(*, name: str, locality: str, street_address: str, postcode: str, municipality_name: str,
                 service_types) -> str:
     """The folded words a unit is found by: its name, address, postcode, kommun and services (with short forms)."""
-    services = []
-    for kind in sorted(service_types):
-        services.append(SERVICE_LABELS.get(kind, ""))
-        services += [alias.replace("_", " ") for alias in SERVICE_ALIASES.get(kind, ()) if alias != kind]
-    texts = [name, locality, street_address, postcode, municipality_name, *services]
-    words = fold(" ".join(text for text in texts if text)).split()
+    own = fold(" ".join(text for text in (name, locality, street_address, postcode, municipality_name) if text))
+    words = [*own.split(), *_service_words(tuple(sorted(service_types)))]
     return " " + " ".join(dict.fromkeys(words)) + " "
+
+
+@functools.lru_cache(maxsize=512)
+def _service_words(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """The folded names and short forms of a set of services: the same for most units, so folded once."""
+    texts = []
+    for kind in kinds:
+        texts.append(SERVICE_LABELS.get(kind, ""))
+        texts += [alias.replace("_", " ") for alias in SERVICE_ALIASES.get(kind, ()) if alias != kind]
+    return tuple(fold(" ".join(texts)).split())
 
 
 def matching(text: str) -> Q:
