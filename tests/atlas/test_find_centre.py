@@ -157,3 +157,9 @@ def test_a_unit_page_in_arabic_leads_with_how_to_get_there_and_marks_the_swedish
     assert "العربية" in page and "السويدية" in page  # the languages spoken there
     assert "المعلومات أدناه مخصصة للعاملين ومتوفرة باللغة السويدية فقط." in page
     assert '<div lang="sv" dir="ltr">' in page
+
+
+def test_a_page_not_translated_stays_swedish_whatever_the_visitor_chose(client):
+    for path in ("/tillganglighet/", "/kontakt/", "/region/"):
+        page = client.get(path, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+        assert '<html lang="sv" dir="ltr">' in page, path

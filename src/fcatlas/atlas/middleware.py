@@ -32,8 +32,8 @@ def refuse_nul_characters(get_response):
     return middleware
 
 
-PUBLIC_PAGES = re.compile(r"^/(hitta/|om/|kontakt/|tillganglighet/|enheter/\d+/$|i18n/)")
-"""The pages for families and everyone, which speak Swedish, English and Arabic; staff pages stay Swedish."""
+PUBLIC_PAGES = re.compile(r"^/(hitta/|om/|enheter/\d+/$|i18n/)")
+"""The pages for families and everyone, translated into English and Arabic; every other page is Swedish."""
 
 
 def public_pages_language(get_response):
