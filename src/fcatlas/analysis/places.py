@@ -19,8 +19,6 @@ from fcatlas.formatting import fold
 from fcatlas.geo import to_sweref
 
 PLACE_KINDS = ("postcode", "locality", "small_area", "municipality")
-KIND_LABELS = {"postcode": "postnummer", "locality": "tätort", "small_area": "stadsdel eller område",
-               "municipality": "kommun", "address": "adress", "position": "position"}
 _POSTCODE = re.compile(r"^\s*(\d{3})\s?(\d{2})\s*$")
 _PREFIX = re.compile(r"^\s*(\d{3})\s*$")
 
@@ -38,10 +36,6 @@ class Place:
     detail: str
     longitude: float
     latitude: float
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
 
 
 class PlaceIndex:
