@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,10 +31,6 @@ from .rendering import CONTENT_TYPES, drawn, find_figure, numbered, render as re
 from .scopes import ScopeError, scope_of
 
 PROFILE_KINDS = {"region": "region", "kommun": "municipality"}
-
-
-def _forbidden(request, message: str):
-    return render(request, "reports/forbidden.html", {"message": message}, status=403)
 
 
 def report_list(request):
@@ -87,7 +84,7 @@ def report_create(request):
     if len(values["reference"]) > 60:
         errors["reference"] = f"Diarienumret får vara högst 60 tecken (nu {len(values['reference'])})."
     if scope is not None and not can_write_report(request.user, scope):
-        return _forbidden(request, f"Du får inte skapa en rapport för {scope.label}. Det får {who_may_write(scope)}.")
+        raise PermissionDenied(f"Du får inte skapa en rapport för {scope.label}. Det får {who_may_write(scope)}.")
     if errors:
         reports = [r for r in Report.objects.all() if can_read_report(request.user, r)]
         return render(request, "reports/report_list.html", {
@@ -123,7 +120,7 @@ def report_detail(request, pk):
 def report_texts(request, pk):
     report = _readable(request, pk)
     if not can_write_report(request.user, report.scope):
-        return _forbidden(request, f"Du får inte skriva i rapporten för {report.scope.label}. "
+        raise PermissionDenied(f"Du får inte skriva i rapporten för {report.scope.label}. "
                                    f"Det får {who_may_write(report.scope)}.")
     values = {"conclusions": report.conclusions, "proposals": report.proposals, "revision": report.text_revision}
     error, status = None, 200
@@ -158,7 +155,7 @@ def report_texts(request, pk):
 def report_issue(request, pk):
     report = _readable(request, pk)
     if not can_write_report(request.user, report.scope):
-        return _forbidden(request, f"Du får inte fastställa rapporten för {report.scope.label}. "
+        raise PermissionDenied(f"Du får inte fastställa rapporten för {report.scope.label}. "
                                    f"Det får {who_may_write(report.scope)}.")
     try:
         issuing.request_issue(report, user=request.user)
