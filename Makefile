@@ -28,6 +28,7 @@ run: install
 	$(BIN)/fcatlas load-reference
 	$(BIN)/fcatlas load-demo
 	$(BIN)/fcatlas survey install
+	$(BIN)/fcatlas load-support
 	$(BIN)/fcatlas build-demand
 	PORT=$(PORT) $(BIN)/fcatlas serve
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fcatlas.reference",
     "fcatlas.registry",
     "fcatlas.survey",
+    "fcatlas.support",
     "fcatlas.planning",
     "fcatlas.reports",
     "fcatlas.accounts",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("fcatlas.accounts.urls")),
     path("", include("fcatlas.planning.urls")),
     path("", include("fcatlas.survey.urls")),
+    path("", include("fcatlas.support.urls")),
     path("", include("fcatlas.reports.urls")),
     path("api/", api_docs, name="api-docs"),
     path("api/v1/", api.urls),

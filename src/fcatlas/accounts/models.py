@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     NATIONAL_ADMINISTRATOR = "national_administrator", "Nationell administratör"
     REGIONAL_COORDINATOR = "regional_coordinator", "Regional samordnare"
     MUNICIPAL_COORDINATOR = "municipal_coordinator", "Kommunal samordnare"
+    SUPPORT_OFFICER = "support_officer", "Stödhandläggare"
+    UNIT_STAFF = "unit_staff", "Personal vid en enhet"
     READER = "reader", "Läsare"
 
 
@@ -27,8 +29,9 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(name="scope_matches_role", condition=(
                 models.Q(role="regional_coordinator", region__isnull=False, municipality__isnull=True)
-                | models.Q(role="municipal_coordinator", municipality__isnull=False, region__isnull=True)
-                | models.Q(role__in=["national_administrator", "reader"], region__isnull=True,
+                | models.Q(role__in=["municipal_coordinator", "unit_staff"], municipality__isnull=False,
+                           region__isnull=True)
+                | models.Q(role__in=["national_administrator", "support_officer", "reader"], region__isnull=True,
                            municipality__isnull=True)
             )),
         ]
@@ -40,5 +43,5 @@ class Membership(models.Model):
     def clean(self):
         if self.role == Role.REGIONAL_COORDINATOR and not self.region_id:
             raise ValidationError({"region": "En regional samordnare behöver en region."})
-        if self.role == Role.MUNICIPAL_COORDINATOR and not self.municipality_id:
-            raise ValidationError({"municipality": "En kommunal samordnare behöver en kommun."})
+        if self.role in (Role.MUNICIPAL_COORDINATOR, Role.UNIT_STAFF) and not self.municipality_id:
+            raise ValidationError({"municipality": f"En {self.get_role_display().lower()} behöver en kommun."})

@@ -3,7 +3,8 @@
 - national administrator (or Django superuser): every unit;
 - regional coordinator: units in their region;
 - municipal coordinator: units in their kommun;
-- reader and anonymous visitors: read only.
+- support officer (the national support programme), staff of one unit (their unit's self-assessment, in
+  ``fcatlas.support``), reader and anonymous visitors: the registry read only.
 """
 
 from django.db.models import QuerySet

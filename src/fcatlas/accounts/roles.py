@@ -21,6 +21,8 @@ def describe(membership: Membership | None) -> str:
         return f"{membership.get_role_display()} för {membership.region.name}"
     if membership.role == Role.MUNICIPAL_COORDINATOR:
         return f"{membership.get_role_display()} för {membership.municipality.name}"
+    if membership.role == Role.UNIT_STAFF:
+        return f"{membership.get_role_display()} i {membership.municipality.name}"
     return membership.get_role_display()
 
 
@@ -39,9 +41,9 @@ def grant_role(username: str, role: str, *, region: str | None = None, municipal
         found_region = Region.objects.filter(code=region.zfill(2)).first()
         if found_region is None:
             raise RoleError(f"Det finns ingen region med kod {region!r}.")
-    elif role == Role.MUNICIPAL_COORDINATOR:
+    elif role in (Role.MUNICIPAL_COORDINATOR, Role.UNIT_STAFF):
         if not municipality or region:
-            raise RoleError("En kommunal samordnare behöver en kommun (--kommun KOD) och ingen region.")
+            raise RoleError(f"En {Role(role).label.lower()} behöver en kommun (--kommun KOD) och ingen region.")
         found_municipality = Municipality.objects.filter(code=municipality.zfill(4)).first()
         if found_municipality is None:
             raise RoleError(f"Det finns ingen kommun med kod {municipality!r}.")

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .models import Role
-from .permissions import role_of
+from .permissions import EDITING_ROLES, role_of
 from .roles import describe
 
 
@@ -16,7 +16,7 @@ def my_account(request):
     return render(request, "accounts/my_account.html", {
         "role": role, "description": describe(membership) if not request.user.is_superuser else
         f"{Role.NATIONAL_ADMINISTRATOR.label} (superanvändare)",
-        "membership": membership, "can_edit": role != Role.READER,
+        "membership": membership, "can_edit": role in EDITING_ROLES,
         "units_url": _units_url(request.user),
     })
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("planering/", views.scenario_page, name="planning-scenario"),
     path("planering/forslag/", views.proposal_page, name="planning-proposal"),
     path("planering/prioritet/", views.priority_page, name="planning-priority"),
+    path("stod/prioritering/", views.support_priority_page, name="support-priority"),
     path("planering/scenarier/", views.saved_scenarios, name="planning-saved-scenarios"),
     path("planering/scenarier/spara/", views.scenario_save, name="planning-scenario-save"),
     path("planering/scenarier/<int:pk>/", views.saved_scenario, name="planning-saved-scenario"),

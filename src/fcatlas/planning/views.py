@@ -21,11 +21,13 @@ from fcatlas.planning.context import chosen_radius, chosen_year
 from fcatlas.reference.models import Municipality, Region
 from fcatlas.registry.models import Unit
 from fcatlas.registry.queries import filter_units
+from fcatlas.support.permissions import can_record_activities
 
 from . import services
 from .downloads import requested_format, table_response
 from .models import SavedScenario
 from .scenarios import before_and_after, save_scenario
+from .support import support_had
 from .inputs import SERVING_STATUSES, demand_source
 
 FALLBACK_REGION = "01"
@@ -174,6 +176,12 @@ def _weights(request) -> tuple[PriorityWeights, str | None]:
 
 
 def priority_page(request):
+    return _priority_response(request, "planning-priority")
+
+
+def _priority_response(request, page: str, support=None):
+    """The priority list; for the support programme's "where next" page (``page`` "support-priority"),
+    with the support each row has already had beside it."""
     region, error = _region(request, None)
     common = _common(request)
     level = "area" if request.GET.get("niva") == "omrade" else "municipality"
@@ -189,13 +197,26 @@ def priority_page(request):
     if file_format and result:
         return _priority_download(file_format, result, level, region, common)
     shown = result["rows"][:MAX_PRIORITY_ROWS] if result else []
+    if support is not None:
+        by_municipality, by_area = support
+        for row in shown:
+            row["support"] = (by_area.get(row["small_area_code"]) if level == "area"
+                              else by_municipality.get(row["municipality_code"]))
     weight_rows = [{"name": name, "label": COMPONENT_LABELS[name], "points": getattr(weights, name),
                     "default": getattr(PriorityWeights(), name)} for name in COMPONENTS]
     return render(request, "planning/priority.html", common | {
         "region": region, "error": error, "result": result, "rows": shown, "weights": weight_rows,
-        "level": level, "component_labels": COMPONENT_LABELS,
+        "level": level, "component_labels": COMPONENT_LABELS, "page": page, "support_view": support is not None,
         "row_count": len(result["rows"]) if result else 0,
     })
+
+
+@login_required
+def support_priority_page(request):
+    """Where support is needed most: the priority list with the support already given (support staff)."""
+    if not can_record_activities(request.user):
+        raise PermissionDenied
+    return _priority_response(request, "support-priority", support=support_had(chosen_year(request)))
 
 
 SCENARIO_HEADERS = ("Del", "Kod", "Namn", "Barn 0–5 år", "Inom radien före", "Inom radien efter", "Förändring",

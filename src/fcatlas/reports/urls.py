@@ -6,6 +6,7 @@ urlpatterns = [
     path("oversikt/", views.overview, name="overview"),
     path("oversikt/enheter.geojson", views.overview_units_geojson, name="overview-units"),
     path("oversikt/figur/<slug:figure_id>.svg", views.overview_figure, name="overview-figure"),
+    path("stod/sammanstallning/", views.support_summary, name="support-summary"),
     path("rapporter/", views.report_list, name="report-list"),
     path("rapporter/ny/", views.report_create, name="report-create"),
     path("rapporter/<int:pk>/", views.report_detail, name="report-detail"),

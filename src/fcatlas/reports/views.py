@@ -22,6 +22,7 @@ from fcatlas.reference.models import Municipality, Region
 from fcatlas.registry.models import Classification, Unit, WorkingMethod
 from fcatlas.registry.queries import unit_feature
 from fcatlas.spreadsheets import csv_bytes, xlsx_bytes
+from fcatlas.support.permissions import can_record_activities
 
 from . import issuing
 from .dashboard import FILTER_FIELDS, TABLE_HEADERS, Filters, dashboard, parse_filters
@@ -29,6 +30,7 @@ from .models import FileFormat, FileStatus, Report, ReportFile, ReportStatus
 from .permissions import can_read_report, can_write_any_report, can_write_report, who_may_write
 from .rendering import CONTENT_TYPES, drawn, find_figure, numbered, render as render_file
 from .scopes import ScopeError, scope_of
+from .support_summary import summary_content
 
 PROFILE_KINDS = {"region": "region", "kommun": "municipality"}
 
@@ -305,3 +307,38 @@ def overview_units_geojson(request):
         "municipality__geometry")
     features = [unit_feature(unit) for unit in units]
     return JsonResponse({"type": "FeatureCollection", "features": features, "count": len(features)})
+
+
+@login_required
+def support_summary(request):
+    """The support programme's summary for the report to the government, nationally or for a region or kommun,
+    for a chosen period; the same tables as the report's chapter, and as XLSX or HTML."""
+    if not can_record_activities(request.user):
+        raise PermissionDenied
+    errors, values = {}, {name: request.GET.get(name, "").strip() for name in ("region", "kommun", "fran", "till")}
+    period = {}
+    for name, key in (("fran", "since"), ("till", "until")):
+        if values[name]:
+            try:
+                period[key] = date.fromisoformat(values[name])
+            except ValueError:
+                errors[name] = f"Datumet ska skrivas ÅÅÅÅ-MM-DD, till exempel 2026-03-14, inte ”{values[name]}”."
+    try:
+        scope = (scope_of("municipality", values["kommun"]) if values["kommun"]
+                 else scope_of("region", values["region"]) if values["region"] else scope_of("national"))
+    except ScopeError as error:
+        errors["scope"], scope = str(error), scope_of("national")
+    content = summary_content(scope, year=chosen_year(request), **({} if errors else period))
+    file_format = request.GET.get("format")
+    if file_format in ("xlsx", "html") and not errors:
+        body = render_file(content, None, file_format, status="Sammanställning")
+        response = HttpResponse(body, content_type=CONTENT_TYPES[file_format])
+        name = f"stod-sammanstallning-{scope.code or 'riket'}-{date.today().isoformat()}.{file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "reports/support_summary.html", {
+        "content": numbered(content), "values": values, "errors": errors, "scope": scope,
+        "regions": Region.objects.defer("geometry"),
+        "municipalities": sorted(Municipality.objects.defer("geometry"), key=lambda m: swedish_key(m.name)),
+        "query": request.GET.urlencode(),
+    }, status=400 if errors else 200)

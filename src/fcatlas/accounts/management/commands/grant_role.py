@@ -5,11 +5,12 @@ from fcatlas.accounts.roles import RoleError, describe, grant_role
 
 
 class Command(BaseCommand):
-    help = "Give a person a role: national_administrator, regional_coordinator (--region), municipal_coordinator (--kommun) or reader."
+    help = ("Give a person a role: national_administrator, support_officer, regional_coordinator (--region), "
+            "municipal_coordinator (--kommun) or reader. Staff of a unit get theirs with grant-unit-staff.")
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("role", choices=Role.values)
+        parser.add_argument("role", choices=[role for role in Role.values if role != Role.UNIT_STAFF])
         scope = parser.add_mutually_exclusive_group()
         scope.add_argument("--region", help="region code, e.g. 12")
         scope.add_argument("--kommun", dest="municipality", help="kommun code, e.g. 1280")
