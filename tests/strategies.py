@@ -285,7 +285,8 @@ PATH_VALUES = {"<str:code>": ["12", "1280", "99", "x%00"], "<code>": ["12", "128
                "<unit_id>": ["{unit}", "999999", "9" * 30, "-1", "x"], "<str:token>": ["x", "eyJpIjoxfQ:1:x"],
                "<slug:code>": ["enhet", "x"], "<str:fmt>": ["csv", "xlsx", "xml", "x"],
                "<int:invitation>": ["1", "9" * 30], "<str:kind>": ["region", "x"],
-               "<slug:figure_id>": ["per-plats", "x"]}
+               "<slug:figure_id>": ["per-plats", "x"], "<int:unit>": ["{unit}", "999999", "9" * 30],
+               "<slug:slug>": ["fraga-om-vald-pa-familjecentralen", "x"]}
 
 
 NOT_PAGES = re.compile(r"^/(api/v1|api/hsds|i18n|admin)/|\.(svg|geojson|csv|xlsx|xml|x)$|/(pdf|ta-bort|faststall|fil|"

@@ -12,6 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from strategies import NOT_PAGES, url_routes  # noqa: E402
 
+from fcatlas.support.loading import load_support  # noqa: E402
+
 pytestmark = pytest.mark.browser
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 FOUR_CORE = ("maternal_health", "child_health", "open_preschool", "preventive_social_services")
@@ -42,6 +44,7 @@ def test_no_page_has_an_accessibility_violation(browser, site, make_user, make_u
     unit = make_unit(name="Familjecentralen Tillgänglig", municipality="1280", services=FOUR_CORE,
                      latitude=55.605, longitude=13.0038, phone="040-123 45 67")
     make_user("national_administrator", username="granskaren")
+    load_support()
     page = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900}).new_page()
     log_in(page, site, "granskaren")
     found, checked, refusals = [], [], set()

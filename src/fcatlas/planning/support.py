@@ -90,7 +90,7 @@ class SupportHad:
 
 def support_had(year: int = DEFAULT_LIST_YEAR) -> tuple[dict[str, SupportHad], dict[str, SupportHad]]:
     """The support each kommun has had (given to it or a unit in it) and each area (by its code or its unit's)."""
-    activities = list(SupportActivity.objects.select_related("unit"))
+    activities = list(SupportActivity.objects.select_related("unit").order_by("held_on", "pk"))
     places = activity_places(activities, year)
     by_municipality, by_area = defaultdict(SupportHad), defaultdict(SupportHad)
     for activity in activities:

@@ -93,7 +93,7 @@ def build_content(scope: Scope = NATIONAL, *, radius_m: float = DEFAULT_RADIUS_M
         _staffing_chapter(units, sources),
         _coverage_chapter(scope, units, coverage, nation_coverage, sources, radius_m, year),
         _over_time_chapter(scope, sources, as_of.year, compare_on),
-        support_chapter(scope, year=year, as_of=as_of),
+        support_chapter(scope, year=year, as_of=as_of, demo=sources.demo),
     ]
     return {
         "scope": {"kind": scope.kind, "code": scope.code, "name": scope.name, "label": scope.label},

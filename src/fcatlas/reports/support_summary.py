@@ -45,15 +45,16 @@ def scoped_activities(scope: Scope, since: date | None = None, until: date | Non
 
 
 def support_chapter(scope: Scope = NATIONAL, *, year: int = DEFAULT_LIST_YEAR, since: date | None = None,
-                    until: date | None = None, as_of=None) -> dict:
-    """The chapter "Stöd till kommuner och regioner": its finding, text and tables (the report's table shape)."""
+                    until: date | None = None, as_of=None, demo: str = "") -> dict:
+    """The chapter "Stöd till kommuner och regioner": its finding, text and tables (the report's table shape);
+    ``demo`` is the report's synthetic-data warning, said in every note."""
     activities = scoped_activities(scope, since, until)
     places = activity_places(activities, year)
     stamp = timezone.localtime(as_of or timezone.now()).strftime("%Y-%m-%d %H:%M")
     period = ("" if not (since or until) else
               f", {since.isoformat() if since else 'början'}–{until.isoformat() if until else 'i dag'}")
     note = (f"Källa: fcatlas stödprogram, registrerade stödinsatser{period}, läge {stamp}. Område: insatsens "
-            f"RegSO, eller det område enheten ligger i; SCB:s områdestyp 2022 (RegSO 2025) och Polisens lista {year}.")
+            f"RegSO, eller det område enheten ligger i; SCB:s områdestyp 2022 (RegSO 2025) och Polisens lista {year}.{demo}")
     total = len(activities)
     reached = [a for a in activities if places[a.pk].priority_area]
     with_area = [a for a in activities if places[a.pk].small_area_code]
@@ -101,10 +102,12 @@ def support_chapter(scope: Scope = NATIONAL, *, year: int = DEFAULT_LIST_YEAR, s
                     for code, label in ParticipantRole.choices], note)
     all_participants = sum(a.participant_count for a in activities)
     if total:
-        finding = (f"{format_number(total)} stödinsatser med {format_number(all_participants)} deltagare i "
-                   f"{format_number(len({a.municipality_id for a in activities if a.municipality_id}))} kommuner; "
-                   f"{format_number(len(reached))} av dem ({format_percent(len(reached) / total)}) gällde områden "
-                   "med socioekonomiska utmaningar eller Polisens utsatta områden.")
+        municipalities = len({a.municipality_id for a in activities if a.municipality_id})
+        finding = (f"{format_number(total)} {'stödinsats' if total == 1 else 'stödinsatser'} med "
+                   f"{format_number(all_participants)} deltagare i {format_number(municipalities)} "
+                   f"{'kommun' if municipalities == 1 else 'kommuner'}; {format_number(len(reached))} av dem "
+                   f"({format_percent(len(reached) / total)}) gällde områden med socioekonomiska utmaningar eller "
+                   "Polisens utsatta områden.")
     else:
         finding = "Inga stödinsatser är registrerade ännu."
     followed = sum(1 for a in activities if a.outcome)

@@ -77,24 +77,20 @@ def checked_answers(rubric: Rubric, raw: dict) -> dict:
 
 
 @transaction.atomic
-def save_answers(assessment: AssessmentRound, raw: dict, taken_part: str, user, *, complete: bool = False):
-    """Save what the staff have filled in so far (a completed round is not changed; a new round is started
-    instead). Completing needs every criterion's level."""
+def save_answers(assessment: AssessmentRound, raw: dict, taken_part: str, user, *, complete: bool = False) -> int:
+    """Save what the staff have filled in so far; with ``complete``, also close the round when every criterion
+    has a level. Returns how many criteria still lack one (what was typed is saved either way). A completed
+    round is not changed: a new round is started instead."""
     if assessment.completed_on:
         raise AssessmentError({"round": "Omgången är avslutad och ändras inte. Starta en ny omgång."})
     answers = checked_answers(assessment.rubric, raw)
-    missing = [key for key in criterion_keys(assessment.rubric.definition) if (answers.get(key) or {}).get("level") is None]
+    missing = sum((answers.get(key) or {}).get("level") is None for key in criterion_keys(assessment.rubric.definition))
     assessment.answers, assessment.taken_part, assessment.updated_by = answers, taken_part.strip()[:MAX_TEXT], user
-    if complete:
-        if missing:
-            assessment.save()  # what was typed is kept even though the round cannot be completed yet
-            _keep(assessment, user)
-            raise AssessmentError({"complete": f"Omgången kan avslutas när alla kriterier har en nivå; "
-                                               f"{len(missing)} saknar nivå. Det ni har fyllt i är sparat."})
+    if complete and not missing:
         assessment.completed_on = date.today()
     assessment.save()
     _keep(assessment, user)
-    return assessment
+    return missing
 
 
 def _keep(assessment: AssessmentRound, user) -> None:

@@ -210,16 +210,21 @@ def assessment_round(request, pk):
         taken_part = request.POST.get("taken_part", "")
         complete = request.POST.get("action") == "complete"
         try:
-            assessments.save_answers(assessment, answers_raw, taken_part, request.user, complete=complete)
+            missing = assessments.save_answers(assessment, answers_raw, taken_part, request.user, complete=complete)
         except assessments.AssessmentError as error:
             errors = error.errors
-            answers = {key: {name: value for name, value in given.items()} for key, given in answers_raw.items()}
+            answers = answers_raw
         else:
-            if complete:
+            if complete and not missing:
                 messages.success(request, "Självskattningen är klar. Här är resultatet.")
                 return redirect("support-unit-assessment", unit=assessment.unit_id)
-            messages.success(request, "Det ni har fyllt i är sparat.")
-            return redirect("support-assessment-round", pk=assessment.pk)
+            if not complete:
+                messages.success(request, "Det ni har fyllt i är sparat.")
+                return redirect("support-assessment-round", pk=assessment.pk)
+            errors = {"complete": f"Omgången kan avslutas när alla kriterier har en nivå; {missing} saknar nivå. "
+                                  "Det ni har fyllt i är sparat."}
+            assessment.refresh_from_db()
+            answers = assessment.answers
     themes = [{"code": theme["code"], "title": theme["title"], "criteria": [
         {"key": c["key"], "text": c["text"], "answer": answers.get(c["key"]) or {},
          "levels": [(level, LEVEL_NAMES[level], text) for level, text in zip(LEVELS, c["levels"])],
