@@ -37,7 +37,8 @@ def test_a_theme_scores_the_mean_of_its_answered_criteria_and_names_the_weakest(
     assert result.weakest == ("violence", "equal_parenting")
     assert "att förebygga och upptäcka våld (nivå 1,3 av 4)" in result.explanation
     assert "jämställt föräldraskap och pappors delaktighet (nivå 2,0 av 4)" in result.explanation
-    assert result.explanation.startswith("16 av 16 kriterier är besvarade")
+    assert result.explanation.startswith("16 av 16 kriterier är besvarade; medelnivån är 2,6 av 4.")
+    assert "Starkast" not in result.explanation  # eleven criteria tie at level 3: no single strongest theme
 
 
 def test_unanswered_criteria_are_left_out_and_said_so():

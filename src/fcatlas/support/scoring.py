@@ -117,12 +117,14 @@ def _explain(themes: list[ThemeScore], criteria: int, answered: int, mean: float
              weakest: list[ThemeScore]) -> str:
     if not answered:
         return f"Inget av de {criteria} kriterierna är besvarat ännu, så det finns inget resultat."
-    parts = [f"{answered} av {criteria} kriterier är besvarade; medelnivån är {_level_text(mean)} "
-             f"({LEVEL_NAMES[int(mean)].lower()})."]
+    parts = [f"{answered} av {criteria} kriterier är besvarade; medelnivån är {format_number(mean, 1)} av "
+             f"{len(LEVELS)}."]
     scored = [t for t in themes if t.mean_level is not None]
-    strongest = max(scored, key=lambda t: t.mean_level)
-    if len(scored) > 1 and strongest.mean_level >= ESTABLISHED_LEVEL:
-        parts.append(f"Starkast är {strongest.title.lower()} ({_level_text(strongest.mean_level)}).")
+    best = max(t.mean_level for t in scored)
+    strongest = [t for t in scored if t.mean_level == best]
+    if len(scored) > len(strongest) and len(strongest) <= MAX_WEAKEST and best >= ESTABLISHED_LEVEL:
+        listed = " och ".join(t.title.lower() for t in strongest)
+        parts.append(f"Starkast är {listed} ({_level_text(best)}).")
     if weakest:
         listed = " och ".join(f"{t.title.lower()} ({_level_text(t.mean_level)})" for t in weakest)
         parts.append(f"Att arbeta vidare med först: {listed}, under nivå {ESTABLISHED_LEVEL} "
