@@ -60,6 +60,33 @@ def test_my_account_shows_the_role_and_scope(client, make_user):
     assert 'href="/enheter/?region=20"' in page
 
 
+@pytest.mark.parametrize("role, scope, description, can", [
+    ("support_officer", {}, "Stödhandläggare", "Du kan registrera stödinsatser i hela landet"),
+    ("unit_staff", {"municipality": "1280"}, "Personal vid en enhet i Malmö", "Du kan fylla i er familjecentrals självskattning"),
+])
+def test_my_account_says_what_support_roles_may_do_and_not_that_they_edit_units(client, make_user, role, scope,
+                                                                               description, can):
+    client.force_login(make_user(role, **scope))
+    page = client.get("/konto/").content.decode()
+    assert description in page and can in page
+    assert "Du kan lägga till och ändra enheter" not in page
+
+
+def test_staff_of_a_unit_is_granted_through_the_unit_not_grant_role(make_user, make_unit):
+    from fcatlas.support.models import UnitStaff
+
+    user = make_user("reader", username="anna")
+    unit = make_unit(name="FC Lund", municipality="1281")
+    with pytest.raises(CommandError, match="invalid choice: 'unit_staff'"):
+        grant("anna", "unit_staff", "--kommun", "1281")
+    call_command("grant_unit_staff", "anna", str(unit.pk), stdout=io.StringIO())
+    user.refresh_from_db()
+    assert (user.membership.role, user.membership.municipality_id) == ("unit_staff", "1281")
+    assert UnitStaff.objects.get(user=user).unit == unit
+    with pytest.raises(CommandError, match="Det finns ingen enhet med nummer 999999."):
+        call_command("grant_unit_staff", "anna", "999999")
+
+
 def test_only_national_administrators_may_use_the_admin(client, make_user):
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
     client.force_login(make_user("regional_coordinator", region="20"))
