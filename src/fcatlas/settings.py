@@ -7,13 +7,17 @@ Everything a deployment changes comes from the environment:
 - ``FCATLAS_DEBUG=1``: Django's debug pages (never in production).
 - ``FCATLAS_ALLOWED_HOSTS``: comma-separated host names.
 - ``FCATLAS_DATA_DIR`` / ``FCATLAS_VAR_DIR``: the shipped data and the writable state.
+- ``FCATLAS_HTTPS=1``: the site is served over HTTPS (behind a proxy that sets ``X-Forwarded-Proto``): HTTP is
+  redirected, HSTS is sent, and the session and CSRF cookies are sent over HTTPS only.
 """
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("FCATLAS_DATA_DIR", PROJECT_DIR / "data"))
@@ -45,6 +49,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "fcatlas.atlas",
     "fcatlas.reference",
     "fcatlas.registry",
@@ -85,7 +91,10 @@ SITE_URL = os.environ.get("FCATLAS_SITE_URL", "http://127.0.0.1:8000").rstrip("/
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "fcatlas.atlas.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fcatlas.atlas.middleware.refuse_oversized_bodies",
     "fcatlas.atlas.middleware.refuse_nul_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fcatlas.atlas.middleware.public_pages_language",
@@ -94,7 +103,49 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+MAX_REQUEST_BYTES = 12 * 1024 * 1024
+"""A request body larger than this is refused (413) before it is read: the largest upload is 10 MB."""
+
+# Security. Behind HTTPS (FCATLAS_HTTPS=1) every cookie is secure and HSTS tells browsers never to use HTTP.
+HTTPS = os.environ.get("FCATLAS_HTTPS") == "1"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = False
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+"""HSTS preloading commits the whole registrable domain (an agency's, not ours) to HTTPS in every browser for
+good: that is the domain owner's decision, so fcatlas does not ask for it."""
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_AGE = 8 * 3600
+"""A working day: a session left open on a shared computer ends by itself."""
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No script but our own files (no inline script anywhere); styles may be inline because the figures are
+# matplotlib SVG with style attributes and the legends colour their swatches inline.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": [SELF], "script-src": [SELF], "style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:"],
+    "connect-src": [SELF], "font-src": [SELF], "object-src": [NONE], "base-uri": [SELF], "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}}
+PERMISSIONS_POLICY = ("geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), bluetooth=(), "
+                      "interest-cohort=()")
+"""Only the position, for "Använd min position" on Hitta familjecentral; nothing else a page could ask for."""
+
+# Logins: five failures for one user name from one address lock that pair out for 15 minutes (django-axes); every
+# login, failure and lockout is in the audit log (accounts.audit).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "fcatlas.urls"
 WSGI_APPLICATION = "fcatlas.wsgi.application"

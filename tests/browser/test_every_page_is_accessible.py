@@ -46,6 +46,9 @@ def test_no_page_has_an_accessibility_violation(browser, site, make_user, make_u
     make_user("national_administrator", username="granskaren")
     load_support()
     page = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900}).new_page()
+    refused = []  # what the Content-Security-Policy blocked: every script and style the pages need is allowed
+    page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
     log_in(page, site, "granskaren")
     found, checked, refusals = [], [], set()
     for path in url_routes():
@@ -66,6 +69,7 @@ def test_no_page_has_an_accessibility_violation(browser, site, make_user, make_u
         found += violations(page)
         checked.append(path)
     assert len(checked) > 30
+    assert not refused, "\n".join(refused)
     assert not found, "\n".join(found)
 
 

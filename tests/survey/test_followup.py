@@ -8,6 +8,8 @@ import uuid
 import openpyxl
 import pytest
 
+from fcatlas.accounts.models import AuditEvent
+
 from fcatlas.survey import answering
 from fcatlas.survey.models import Audience
 
@@ -59,6 +61,10 @@ def test_the_answers_come_one_row_each_with_repeat_instances_keyed(client, make_
     assert all(row["kvitto"].startswith("K") for row in rows)
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/kartlaggning/{answered_wave.pk}/svar.xlsx").content))
     assert workbook["Svar"].max_row == len(rows) + 1
+    exports = AuditEvent.objects.filter(action="personal_data_export").order_by("pk")
+    assert [(e.username, e.detail) for e in exports] == [
+        ("national_administrator-x", f"Svaren i {answered_wave.name} (CSV)"),
+        ("national_administrator-x", f"Svaren i {answered_wave.name} (XLSX)")]
 
 
 def test_readers_and_visitors_see_no_follow_up(client, make_user, answered_wave):

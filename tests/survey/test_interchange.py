@@ -5,6 +5,8 @@ import io
 import uuid
 
 import pytest
+
+from fcatlas.accounts.models import AuditEvent
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
@@ -156,3 +158,5 @@ def test_the_command_imports_a_submission_and_a_dry_run_writes_nothing(tmp_path,
     exported = tmp_path / "svar.csv"
     call_command("survey", "export", "Kartläggning 2026", "-o", str(exported), stdout=out)
     assert "Babycafé" in exported.read_text(encoding="utf-8-sig")
+    export = AuditEvent.objects.get(action="personal_data_export")
+    assert export.username.startswith("kommandoraden (") and str(exported) in export.detail

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 
-from .models import Membership, Role
+from .models import AuditEvent, Membership, Role
 from .permissions import role_of
 
 
@@ -53,6 +53,24 @@ class MembershipAdmin(admin.ModelAdmin):
         lambda self, request, obj=None: site.has_permission(request))
 
 
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, to read and search: nobody adds, changes or removes its rows."""
+
+    list_display = ("at", "action", "username", "ip_address", "detail")
+    list_filter = ("action",)
+    search_fields = ("username", "detail", "ip_address")
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return site.has_permission(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = lambda self, request, obj=None: False
+
+
 site.register(User, PersonAdmin)
+site.register(AuditEvent, AuditEventAdmin)
 site.register(Membership, MembershipAdmin)
 site.register(Group)

@@ -45,3 +45,33 @@ class Membership(models.Model):
             raise ValidationError({"region": "En regional samordnare behöver en region."})
         if self.role in (Role.MUNICIPAL_COORDINATOR, Role.UNIT_STAFF) and not self.municipality_id:
             raise ValidationError({"municipality": f"En {self.get_role_display().lower()} behöver en kommun."})
+
+
+class AuditEvent(models.Model):
+    """Who did what that the registry's own history does not hold: logins, failed logins, lockouts, role grants,
+    and exports of personal data. Rows are only ever added."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "Inloggning"
+        LOGIN_FAILED = "login_failed", "Misslyckad inloggning"
+        LOCKED_OUT = "locked_out", "Utelåst efter för många försök"
+        LOGOUT = "logout", "Utloggning"
+        ROLE_GRANTED = "role_granted", "Roll given"
+        ROLE_REMOVED = "role_removed", "Roll borttagen"
+        PERSONAL_DATA_EXPORT = "personal_data_export", "Export av personuppgifter"
+
+    at = models.DateTimeField("tid", auto_now_add=True, db_index=True)
+    action = models.CharField("händelse", max_length=32, choices=Action.choices)
+    username = models.CharField("användarnamn", max_length=150, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name="användare")
+    ip_address = models.GenericIPAddressField("IP-adress", null=True, blank=True)
+    detail = models.TextField("detaljer", blank=True)
+
+    class Meta:
+        verbose_name = "händelse i granskningsloggen"
+        verbose_name_plural = "granskningslogg"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.username}"

@@ -4,15 +4,47 @@ language is chosen here."""
 import re
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from fcatlas.formatting import format_number
 
 
 def _refusal(request, message: str):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def refuse_oversized_bodies(get_response):
+    """A request whose declared body exceeds ``MAX_REQUEST_BYTES`` gets a 413 before a byte of it is read, so no
+    upload can fill the disk or the memory of a worker."""
+
+    def middleware(request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.MAX_REQUEST_BYTES:
+            return HttpResponse(
+                f"Det du skickade är för stort ({format_number(declared / 1024 / 1024, 1)} MB). Största tillåtna "
+                f"storlek är {format_number(settings.MAX_REQUEST_BYTES / 1024 / 1024)} MB; dela upp filen.",
+                status=413, content_type="text/plain; charset=utf-8")
+        return get_response(request)
+
+    return middleware
+
+
+def permissions_policy(get_response):
+    """Say which browser features the pages may use (``PERMISSIONS_POLICY``)."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
 
 
 def refuse_nul_characters(get_response):

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fcatlas.accounts.audit import record
+from fcatlas.accounts.models import AuditEvent
 from fcatlas.registry import staging
 
 from .. import followup, interchange, mailing, review, waves
@@ -167,7 +169,10 @@ def wave_answers(request, pk: int, fmt: str):
     if fmt not in ANSWER_FORMATS:
         raise Http404
     wave = get_object_or_404(Wave, pk=pk)
-    return _download(followup.answers_file(wave, _scope(request), fmt), f"svar-{wave.pk}.{fmt}", ANSWER_FORMATS[fmt])
+    content = followup.answers_file(wave, _scope(request), fmt)
+    record(AuditEvent.Action.PERSONAL_DATA_EXPORT, user=request.user, request=request,
+           detail=f"Svaren i {wave.name} ({fmt.upper()})")
+    return _download(content, f"svar-{wave.pk}.{fmt}", ANSWER_FORMATS[fmt])
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -1,5 +1,6 @@
 """``fcatlas survey``: the mapping survey from the command line."""
 
+import getpass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,6 +8,9 @@ from django.db.models import Q
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+
+from fcatlas.accounts.audit import record
+from fcatlas.accounts.models import AuditEvent
 
 from ... import followup, interchange, mailing
 from ...mapping import mapping_problems
@@ -60,6 +64,8 @@ class Command(BaseCommand):
         elif action == "export":
             wave = self.wave(options["wave"])
             options["output"].write_bytes(followup.answers_file(wave, Q(), options["fmt"]))
+            record(AuditEvent.Action.PERSONAL_DATA_EXPORT, username=f"kommandoraden ({getpass.getuser()})",
+                   detail=f"Svaren i {wave.name} ({options['fmt'].upper()}) till {options['output']}")
             console.print(f"{options['output']}: svaren i {wave.name}.", highlight=False)
         elif action == "import":
             self.load(console, self.wave(options["wave"]), options["file"], options["form"], options["dry_run"])
