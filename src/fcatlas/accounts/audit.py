@@ -45,7 +45,9 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
 
 
 @receiver(post_save, sender=Membership)
-def _role_saved(sender, instance, **kwargs):
+def _role_saved(sender, instance, raw=False, **kwargs):
+    if raw:  # a restore loading a backup writes the rows as they were, the audit log's own among them
+        return
     record(AuditEvent.Action.ROLE_GRANTED, username=instance.user.username, detail=describe(instance))
 
 

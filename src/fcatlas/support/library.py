@@ -77,6 +77,16 @@ def _index(article: Article) -> None:
                        [article.pk, stemmed(f"{article.title} {article.summary} {article.body}")])
 
 
+def reindex_library() -> None:
+    """Rebuild the SQLite search index from the articles (after a restore wrote them directly)."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM support_article_search")
+    for article in Article.objects.all():
+        _index(article)
+
+
 ARTICLE_FIELDS = ("title", "kind", "summary", "body", "based_on", "publisher", "year", "themes", "target_roles")
 
 
