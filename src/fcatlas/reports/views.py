@@ -57,6 +57,9 @@ def _create_form_context(values: dict | None = None, errors: dict | None = None)
 def report_create(request):
     if request.method != "POST":
         return redirect("report-list")
+    if not can_write_any_report(request.user):
+        raise PermissionDenied("Du får inte skapa rapporter. Det får nationella administratörer och samordnare "
+                               "i regioner och kommuner.")
     values = {key: request.POST.get(key, "").strip() for key in ("kind", "region", "municipality", "title",
                                                                    "reference", "radius", "year", "compare_on")}
     errors = {}
