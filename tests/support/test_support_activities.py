@@ -37,6 +37,9 @@ def test_a_support_officer_records_a_dialogue_meeting(officer):
     assert "Dialogmöte om våldsrutiner" in page and "Barnmorskor: 3" in page and "(sammanlagt 7)" in page
     assert "Att förebygga och upptäcka våld, Hedersrelaterat våld och förtryck" in page
     assert "Att fråga om våld på familjecentralen" not in page  # no library loaded in this test
+    listing = officer.get("/stod/insatser/").content.decode()
+    assert "1 insats med sammanlagt 7 deltagare" in listing
+    assert "<td>Att förebygga och upptäcka våld; Hedersrelaterat våld och förtryck</td>" in listing
 
 
 def test_an_activity_given_to_a_unit_takes_its_kommun_and_region(officer, make_unit):

@@ -82,6 +82,7 @@ def activity_list(request):
     query = request.GET.urlencode()
     return render(request, "support/activity_list.html", _places() | {
         "activities": found, "chosen": chosen, "themes": Theme.choices, "types": ActivityType.choices,
+        "theme_labels": dict(Theme.choices),
         "can_record": can_record_activities(request.user), "query": query,
         "participants": sum(activity.participant_count for activity in found),
     })
@@ -246,11 +247,11 @@ def library_page(request):
     found = library.search(text) if text else list(Article.objects.all())
     if theme:
         found = [article for article in found if theme in article.themes]
-    by_theme = [(code, label, sum(code in a.themes for a in Article.objects.only("themes")))
-                for code, label in Theme.choices]
+    every_theme = [theme for themes in Article.objects.values_list("themes", flat=True) for theme in themes]
+    by_theme = [(code, label, every_theme.count(code)) for code, label in Theme.choices]
     return render(request, "support/library.html", {
         "query": text, "theme": theme, "articles": found, "themes": Theme.choices, "by_theme": by_theme,
-        "can_edit": can_edit_library(request.user), "theme_labels": dict(Theme.choices),
+        "can_edit": can_edit_library(request.user),
     })
 
 
