@@ -37,13 +37,17 @@ def test_every_page_and_endpoint_refuses_a_nul_character_in_swedish(client, unit
         assert expected in response.content.decode(), path
 
 
+SAME_VIEW_AS = {"/stod/prioritering/": "/planering/prioritet/"}
+"""Pages whose parameters one view reads for both addresses: tried once, at the other address."""
+
+
 def test_every_parameter_with_huge_or_odd_numbers_is_answered_without_a_server_error(client, units, administrator):
     client.force_login(administrator)
     client.raise_request_exception = False
     crashed = []
     for path, names in url_routes().items():
         if "999999" in path or "%00" in path or path.startswith(("/x/", "/svar/x/")) or path.endswith(
-                ("/andra/", "/ny/")):
+                ("/andra/", "/ny/")) or path in SAME_VIEW_AS:
             continue  # a path to nothing answers 404 or 400 before any parameter is read, and the edit forms read
             # none; the other tests send them every parameter
         path = path.replace("{unit}", str(units[0].pk))

@@ -45,29 +45,29 @@ NO_AREA = ActivityPlace(None, None, None, None)
 def activity_places(activities, year: int = DEFAULT_LIST_YEAR) -> dict[int, ActivityPlace]:
     """{activity pk: its area}; an activity given to a whole kommun or region without an area has none."""
     activities = list(activities)
-    layer_areas = current_layer().areas
-    areas = layer_areas.set_index("small_area_code")
     codes = {activity.pk: activity.small_area_code for activity in activities if activity.small_area_code}
     located = [activity for activity in activities if activity.pk not in codes and activity.unit_id
                and activity.unit.latitude is not None]
+    areas = current_layer().areas
     if located:
         xy = np.column_stack(to_sweref(np.array([a.unit.longitude for a in located]),
                                        np.array([a.unit.latitude for a in located])))
-        found = small_area_of_points(xy, layer_areas)
+        found = small_area_of_points(xy, areas)
         codes |= {activity.pk: code for activity, code in zip(located, found) if code is not None}
     column = police_column(year)
+    facts = {row.small_area_code: row for row in areas.loc[areas["small_area_code"].isin(set(codes.values())),
+                                                            ["small_area_code", "name", "area_type", column]]
+             .itertuples(index=False)}
     places = {}
     for activity in activities:
-        code = codes.get(activity.pk)
-        if code is None or code not in areas.index:
+        area = facts.get(codes.get(activity.pk))
+        if area is None:
             places[activity.pk] = NO_AREA
             continue
-        area = areas.loc[code]
-        area_type = area["area_type"]
-        category = area[column]
+        category = getattr(area, column)
         places[activity.pk] = ActivityPlace(
-            small_area_code=code, small_area_name=area["name"],
-            area_type=None if pd.isna(area_type) else int(area_type),
+            small_area_code=area.small_area_code, small_area_name=area.name,
+            area_type=None if pd.isna(area.area_type) else int(area.area_type),
             police_category=None if category is None or pd.isna(category) else str(category))
     return places
 
