@@ -56,6 +56,7 @@ MATRIX = {
     "enheter/<int:pk>/ta-bort/": ("editors_elsewhere", POST, "/enheter/{unit_b}/ta-bort/"),
     "enheter/historik/<int:number>/": ("everyone", GET, "/enheter/historik/{unit_a}/"),
     "enheter/import/": ("editors", GET, "/enheter/import/"),
+    "enheter/import/jobb/<int:pk>/": ("national", GET, "/enheter/import/jobb/{import_job}/"),  # its owner too
     "konto/logga-in/": ("everyone", GET, "/konto/logga-in/"),
     "konto/logga-ut/": ("everyone", POST, "/konto/logga-ut/"),
     "konto/": ("logged_in", GET, "/konto/"),
@@ -132,6 +133,7 @@ HSDS_KINDS = ("services", "service_at_locations", "organizations", "taxonomies",
 @pytest.fixture
 def world(make_unit, make_user):
     from fcatlas.planning.scenarios import save_scenario
+    from fcatlas.registry.models import ImportJob
     from fcatlas.reports.issuing import new_report, request_file
     from fcatlas.reports.scopes import NATIONAL
     from fcatlas.support.activities import save_activity
@@ -167,7 +169,8 @@ def world(make_unit, make_user):
     report = new_report(NATIONAL, user=users["national"], year=2025)
     activity = save_activity(None, {"activity_type": "training", "held_on": "2026-02-10", "title": "Utbildning",
                                     "themes": ["violence"], "unit": str(unit_a.pk)}, users["support"])
-    values = {"unit_a": unit_a.pk, "unit_b": unit_b.pk, "wave": wave.pk, "invitation": invitation.pk,
+    import_job = ImportJob.objects.create(token="x", filename="enheter.csv", rows=1000, requested_by=users["national"])
+    values = {"import_job": import_job.pk, "unit_a": unit_a.pk, "unit_b": unit_b.pk, "wave": wave.pk, "invitation": invitation.pk,
               "response": response.pk, "token": tokens.link_token(invitation), "form": installed["enhet"].pk,
               "mailing": mailing.request_mailing(wave, "invitation", queue=False).pk, "scenario": scenario.pk,
               "report": report.pk, "report_file": request_file(file_format="xlsx", report=report, user=users["national"]).pk,

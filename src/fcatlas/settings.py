@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 # Long work (mailings, big imports) runs as tasks in the database, done by `fcatlas db-worker` (started by
 # `fcatlas serve`), never inside a request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMPORT_JOB_ROWS = int(os.environ.get("FCATLAS_IMPORT_JOB_ROWS", "1000"))
+"""An import that writes this many units or more runs as a job (10 000 take about 4 s: too long for a request)."""
 
 # "Hitta familjecentral" looks addresses up only where a Nominatim-compatible search URL is configured
 # (e.g. https://nominatim.example.se/search); postcodes and place names never need it.

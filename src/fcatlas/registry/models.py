@@ -259,3 +259,40 @@ class UnitChange(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit_number", "version"], name="one_change_per_version")]
         verbose_name = "ändring"
         verbose_name_plural = "ändringar"
+
+
+class ImportJob(models.Model):
+    """A checked import too big to write inside a web request: the task runner writes the staged plan and the
+    person follows it on its page, where the result stays."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Väntar i kön"
+        RUNNING = "running", "Pågår"
+        DONE = "done", "Klar"
+        REFUSED = "refused", "Inte sparad"
+
+    token = models.TextField("kontrollens nyckel")
+    filename = models.CharField("fil", max_length=300)
+    rows = models.PositiveIntegerField("rader att skriva")
+    status = models.CharField("status", max_length=8, choices=Status.choices, default=Status.QUEUED)
+    created = models.PositiveIntegerField("nya", null=True, blank=True)
+    updated = models.PositiveIntegerField("ändrade", null=True, blank=True)
+    unchanged = models.PositiveIntegerField("oförändrade", null=True, blank=True)
+    message = models.TextField("meddelande", blank=True)
+    conflicts = models.JSONField("enheter som ändrats under tiden", default=list, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField("beställd", auto_now_add=True)
+    started_at = models.DateTimeField("påbörjad", null=True, blank=True)
+    finished_at = models.DateTimeField("klar", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "inläsning i jobbkön"
+        verbose_name_plural = "inläsningar i jobbkön"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("enheter/<int:pk>/ta-bort/", units.unit_remove, name="unit-remove"),
     path("enheter/historik/<int:number>/", units.unit_history, name="unit-history"),
     path("enheter/import/", imports.import_units, name="unit-import"),
+    path("enheter/import/jobb/<int:pk>/", imports.import_job, name="unit-import-job"),
 ]

@@ -2,20 +2,23 @@
 
 The file and the plan the person read are staged (``staging``) under a signed token that is good for an hour and
 for that person only. Confirming applies the staged plan with each unit's version as checked; if anyone has
-changed one of those units since, nothing is saved and the page lists them.
+changed one of those units since, nothing is saved and the page lists them. A plan of ``IMPORT_JOB_ROWS`` rows to
+write or more is written by the task runner instead, and its page follows it.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
-from fcatlas.accounts.permissions import can_edit_any
+from fcatlas.accounts.models import Role
+from fcatlas.accounts.permissions import can_edit_any, role_of
 from fcatlas.tabular import DEFAULT_LIMITS, SUFFIXES
 
 from .. import staging
 from ..importing import ImportPlan, ImportRefused, apply_import, plan_import
-
-PURPOSE = "registry-import"
+from ..importing.jobs import PURPOSE, queue_import, runs_as_job
+from ..models import ImportJob
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
@@ -35,6 +38,8 @@ def import_units(request):
             context["error"] = str(error)
             return render(request, "registry/import.html", context, status=400)
         plan = ImportPlan.from_json(staged.plan)
+        if runs_as_job(plan):
+            return redirect("unit-import-job", queue_import(token, plan, staged.filename, request.user).pk)
         try:
             result = apply_import(plan, user=request.user, source_detail=staged.filename)
         except ImportRefused as refusal:
@@ -60,3 +65,12 @@ def import_units(request):
     if not plan.has_errors and (plan.count("create") or plan.count("update")):
         context["token"] = staging.stage(data, upload.name, request.user, purpose=PURPOSE, plan=plan.to_json())
     return render(request, "registry/import.html", context)
+
+
+@login_required
+def import_job(request, pk):
+    """A queued import: its progress while the task runner writes it, then its result, kept for its owner."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.requested_by_id != request.user.pk and role_of(request.user) != Role.NATIONAL_ADMINISTRATOR:
+        raise Http404
+    return render(request, "registry/import_job.html", {"job": job})
