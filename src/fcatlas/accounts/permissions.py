@@ -7,6 +7,10 @@
   ``fcatlas.support``), reader and anonymous visitors: the registry read only.
 """
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from fcatlas.reference.models import Municipality
@@ -54,3 +58,16 @@ def can_edit_unit(user, unit) -> bool:
 
 def can_edit_any(user) -> bool:
     return role_of(user) in EDITING_ROLES
+
+
+def allowed_if(check):
+    """A view decorator: logged in (else the login page) and ``check(user)`` true (else the 403 page)."""
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorate

@@ -4,16 +4,14 @@ Views only read the request, call ``services`` and render; every figure comes fr
 """
 
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from fcatlas.accounts.models import Role
-from fcatlas.accounts.permissions import can_edit_any, role_of
+from fcatlas.accounts.permissions import allowed_if, can_edit_any, role_of
 from fcatlas.formatting import format_distance
 from fcatlas.analysis.police import LIST_YEARS
 from fcatlas.analysis.priority import COMPONENT_LABELS, COMPONENTS, PriorityWeights
@@ -34,16 +32,8 @@ FALLBACK_REGION = "01"
 MAX_PRIORITY_ROWS = 300
 
 
-def planner_required(view):
-    """Logged in (else the login page) and allowed to plan: national administrator, regional or municipal
-    coordinator (else 403)."""
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_edit_any(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-    return wrapped
+planner_required = allowed_if(can_edit_any)
+"""Logged in and allowed to plan: national administrator, regional or municipal coordinator."""
 
 
 def _radius_choices():
@@ -211,11 +201,9 @@ def _priority_response(request, page: str, support=None):
     })
 
 
-@login_required
+@allowed_if(can_record_activities)
 def support_priority_page(request):
     """Where support is needed most: the priority list with the support already given (support staff)."""
-    if not can_record_activities(request.user):
-        raise PermissionDenied
     return _priority_response(request, "support-priority", support=support_had(chosen_year(request)))
 
 

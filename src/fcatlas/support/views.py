@@ -2,7 +2,6 @@
 request, check who may do what (``permissions``), call ``activities``, ``assessments`` or ``library`` and render."""
 
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from fcatlas.accounts.permissions import allowed_if
 from fcatlas.formatting import swedish_key
 from fcatlas.reference.models import Municipality, Region
 from fcatlas.registry.models import Unit
@@ -34,19 +34,6 @@ from .vocabulary import ACTIVITY_THEMES, ActivityType, ArticleKind, ParticipantR
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(check):
-    """Logged in (else the login page) and ``check(user)`` (else 403)."""
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-        return wrapped
-    return decorate
-
-
 @login_required
 def support_home(request):
     return render(request, "support/home.html", {
@@ -66,7 +53,7 @@ def _places() -> dict:
             .order_by("municipality__name", "name")}
 
 
-@_require(can_see_activities)
+@allowed_if(can_see_activities)
 def activity_list(request):
     chosen = {name: request.GET.get(name, "").strip() for name in ("region", "municipality", "theme", "activity_type")}
     found = activities.filtered(visible_activities(request.user), **chosen)
@@ -121,17 +108,17 @@ def _activity_form(request, activity: SupportActivity | None):
     }, status=400 if errors else 200)
 
 
-@_require(can_record_activities)
+@allowed_if(can_record_activities)
 def activity_create(request):
     return _activity_form(request, None)
 
 
-@_require(can_record_activities)
+@allowed_if(can_record_activities)
 def activity_edit(request, pk):
     return _activity_form(request, get_object_or_404(SupportActivity, pk=pk))
 
 
-@_require(can_see_activities)
+@allowed_if(can_see_activities)
 def activity_detail(request, pk):
     activity = get_object_or_404(visible_activities(request.user), pk=pk)
     revisions = Revision.objects.filter(kind=Revision.Kind.ACTIVITY, object_id=pk).select_related("saved_by")
@@ -289,11 +276,11 @@ def _article_form(request, article: Article | None):
     }, status=400 if errors else 200)
 
 
-@_require(can_edit_library)
+@allowed_if(can_edit_library)
 def article_create(request):
     return _article_form(request, None)
 
 
-@_require(can_edit_library)
+@allowed_if(can_edit_library)
 def article_edit(request, slug):
     return _article_form(request, get_object_or_404(Article, slug=slug))
