@@ -7,6 +7,10 @@ from fcatlas.tabular import FORMULA_PREFIXES
 
 from .rows import about_lines, columns, rows
 
+IN_MEMORY_MAX_UNITS = 20_000
+"""Up to this many units the workbook is built in memory with one shared table of strings (a fifth faster, and
+181 MB at 10 000 units); above it, row by row through a temporary file, so that memory stays flat."""
+
 
 def write_csv(units) -> bytes:
     headers = columns()
@@ -20,8 +24,8 @@ def write_xlsx(units) -> bytes:
     import xlsxwriter
 
     out = io.BytesIO()
-    # constant_memory: each row goes to a temporary file as it is written, so memory stays flat in the rows.
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": len(units) > IN_MEMORY_MAX_UNITS,
+                                         "strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False})
     bold = workbook.add_format({"bold": True})
     as_typed = workbook.add_format({"quote_prefix": True})
