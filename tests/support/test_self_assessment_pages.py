@@ -1,6 +1,8 @@
 """A unit's staff fill in the self-assessment together, save as they go, complete it, and see the result with
 suggestions; others read it by their role, and nobody changes another unit's assessment."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -110,3 +112,21 @@ def test_staff_of_one_unit_cannot_change_another_units_round(client, make_user, 
     assessment.refresh_from_db()
     assert assessment.answers == {}
     assert client.get("/stod/sjalvskattning/")["Location"] == f"/stod/sjalvskattning/enhet/{other.pk}/"
+
+
+def test_the_result_stands_beside_the_region_and_the_nation(client, make_user, make_unit, unit, support_material):
+    from fcatlas.support.assessments import save_answers, start_round
+
+    others = {"lund": make_unit(name="FC Lund", municipality="1281"),
+              "rinkeby": make_unit(name="FC Rinkeby", municipality="0180")}
+    for (username, other), level in zip([("personal", unit), *others.items()], (1, 3, 4)):
+        staff_member = make_user("reader", username=username)
+        grant_unit_staff(username, other.pk)
+        assessment = start_round(other, staff_member)
+        save_answers(assessment, {key: {"level": str(level)} for key in criterion_keys(assessment.rubric.definition)},
+                     "", staff_member, complete=True)
+    client.force_login(get_user_model().objects.get(username="personal"))
+    page = client.get(f"/stod/sjalvskattning/enhet/{unit.pk}/").content.decode()
+    row = re.search(r'<th scope="row">Att förebygga och upptäcka våld</th>(.*?)</tr>', page, flags=re.S)[1]
+    # the unit 1,0; Skåne's two units (1 and 3) 2,0; the nation's three (1, 3 and 4) 2,7
+    assert re.findall(r'<td class="num">([^<]+)</td>', row) == ["1,0", "2,0", "2,7"]

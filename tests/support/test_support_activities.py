@@ -35,6 +35,7 @@ def test_a_support_officer_records_a_dialogue_meeting(officer):
     assert Revision.objects.filter(kind="activity", object_id=activity.pk).count() == 1
     page = officer.get(response["Location"]).content.decode()
     assert "Dialogmöte om våldsrutiner" in page and "Barnmorskor: 3" in page and "(sammanlagt 7)" in page
+    assert "<dt>Till</dt><dd>Malmö, Skåne län</dd>" in page
     assert "Att förebygga och upptäcka våld, Hedersrelaterat våld och förtryck" in page
     assert "Att fråga om våld på familjecentralen" not in page  # no library loaded in this test
     listing = officer.get("/stod/insatser/").content.decode()
@@ -47,6 +48,8 @@ def test_an_activity_given_to_a_unit_takes_its_kommun_and_region(officer, make_u
     officer.post("/stod/insatser/ny/", form(municipality="", unit=str(unit.pk), activity_type="training"))
     activity = SupportActivity.objects.get()
     assert (activity.unit_id, activity.municipality_id, activity.region_id) == (unit.pk, "1281", "12")
+    page = officer.get(f"/stod/insatser/{activity.pk}/").content.decode()
+    assert f'<dd><a href="/enheter/{unit.pk}/">FC Lund</a>, Lund, Skåne län</dd>' in page
 
 
 def test_bad_input_is_refused_in_swedish_naming_each_field_and_nothing_is_saved(officer):

@@ -14,7 +14,6 @@ from django.utils import timezone
 from fcatlas.analysis.police import DEFAULT_LIST_YEAR
 from fcatlas.formatting import format_distance, format_number, format_percent, swedish_key
 from fcatlas.planning.services import (
-    AREA_TYPE_LABELS,
     DEFAULT_RADIUS_M,
     comparison_table,
     coverage_by_municipality,
@@ -30,6 +29,7 @@ from fcatlas.survey.models import Wave
 
 from . import facts
 from .support_summary import support_chapter
+from .tables import table as _table
 from .scopes import NATIONAL, Scope
 
 FIRST_YEAR_OVER_TIME = 2008
@@ -39,13 +39,6 @@ CLASS_LABELS = dict(Classification.choices)
 CLASS_HEADINGS = {"family_centre": "Familjecentraler", "similar_service": "Familjecentralsliknande",
                   "not_qualifying": "Uppfyller inte definitionen"}
 CLASS_COLUMNS = [(value, CLASS_HEADINGS[value], "count") for value in Classification.values]
-
-
-def _table(id_: str, title: str, columns: list[tuple[str, str, str]], rows: list[list], note: str) -> dict:
-    """A table: ``columns`` are (key, heading, kind) with kind text, count, share, decimal or distance."""
-    return {"id": id_, "title": title, "note": note,
-            "columns": [{"key": key, "label": label, "kind": kind} for key, label, kind in columns],
-            "rows": rows}
 
 
 def _share(part: float, whole: float) -> float | None:

@@ -15,6 +15,7 @@ from fcatlas.planning.support import activity_places
 from fcatlas.support.models import SupportActivity
 from fcatlas.support.vocabulary import ActivityType, ParticipantRole, Theme
 
+from .tables import table as _table
 from .scopes import NATIONAL, Scope
 
 REACH_ROWS = (
@@ -24,11 +25,6 @@ REACH_ROWS = (
     ("other_area", "I andra områden"),
     ("no_area", "Inte knutna till ett område (hela kommunen eller regionen)"),
 )
-
-
-def _table(id_, title, columns, rows, note):
-    return {"id": id_, "title": title, "note": note,
-            "columns": [{"key": key, "label": label, "kind": kind} for key, label, kind in columns], "rows": rows}
 
 
 def scoped_activities(scope: Scope, since: date | None = None, until: date | None = None) -> list[SupportActivity]:

@@ -153,14 +153,6 @@ def form_values(activity: SupportActivity) -> dict:
             "outcome": activity.outcome}
 
 
-def target_name(activity: SupportActivity) -> str:
-    if activity.unit_id:
-        return activity.unit.name
-    if activity.municipality_id:
-        return activity.municipality.name
-    return activity.region.name
-
-
 ACTIVITY_HEADERS = ("Nummer", "Datum", "Typ av stöd", "Rubrik", "Teman", "Region", "Kommun", "Enhet",
                     "Område (RegSO)", "Deltagare", *(role.label for role in ParticipantRole),
                     "Uppföljning", "Resultat")

@@ -7,7 +7,6 @@ way the stemmer treats the definite form.
 """
 
 import re
-from dataclasses import dataclass
 
 import snowballstemmer
 from django.db import connection, transaction
@@ -90,20 +89,7 @@ def reindex_library() -> None:
 ARTICLE_FIELDS = ("title", "kind", "summary", "body", "based_on", "publisher", "year", "themes", "target_roles")
 
 
-@dataclass
-class ArticleValues:
-    title: str
-    kind: str
-    summary: str
-    body: str
-    based_on: str
-    publisher: str
-    year: int | None
-    themes: list[str]
-    target_roles: list[str]
-
-
-def checked_values(raw: dict) -> ArticleValues:
+def checked_values(raw: dict) -> dict:
     """The values of a form or a file, checked; :class:`ArticleError` names every field that is wrong."""
     errors = {}
     text = {name: str(raw.get(name) or "").strip() for name in ("title", "kind", "summary", "body", "based_on",
@@ -136,9 +122,8 @@ def checked_values(raw: dict) -> ArticleValues:
         errors["target_roles"] = "Okänd målgrupp bland ”för vem”."
     if errors:
         raise ArticleError(errors)
-    return ArticleValues(title=text["title"], kind=kind, summary=text["summary"], body=text["body"],
-                         based_on=text["based_on"], publisher=text["publisher"], year=year,
-                         themes=list(dict.fromkeys(themes)), target_roles=list(dict.fromkeys(roles)))
+    return text | {"kind": kind, "year": year, "themes": list(dict.fromkeys(themes)),
+                   "target_roles": list(dict.fromkeys(roles))}
 
 
 @transaction.atomic
@@ -146,13 +131,13 @@ def save_article(article: Article | None, raw: dict, user=None, *, slug: str | N
     """Create or change an article, keep the saved version in its history and update the search index."""
     values = checked_values(raw)
     if article is None:
-        article = Article(slug=slug or _free_slug(values.title))
+        article = Article(slug=slug or _free_slug(values["title"]))
     for name in ARTICLE_FIELDS:
-        setattr(article, name, getattr(values, name))
+        setattr(article, name, values[name])
     article.updated_by = user if user is not None and user.is_authenticated else None
     article.save()
     Revision.objects.create(kind=Revision.Kind.ARTICLE, object_id=article.pk, saved_by=article.updated_by,
-                            data={name: getattr(values, name) for name in ARTICLE_FIELDS})
+                            data=values)
     _index(article)
     return article
 

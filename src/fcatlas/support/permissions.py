@@ -46,9 +46,8 @@ def visible_activities(user) -> QuerySet[SupportActivity]:
         return activities.filter(region_id=user.membership.region_id)
     if role == Role.MUNICIPAL_COORDINATOR:
         return activities.filter(municipality_id=user.membership.municipality_id)
-    if role == Role.UNIT_STAFF:
-        return activities.filter(Q(unit_id=staff_unit_id(user)) & Q(unit_id__isnull=False))
-    return activities.none()
+    unit_id = staff_unit_id(user)
+    return activities.filter(unit_id=unit_id) if unit_id else activities.none()
 
 
 def can_fill_assessment(user, unit) -> bool:

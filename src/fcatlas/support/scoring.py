@@ -82,16 +82,15 @@ def score(definition: dict, answers: dict, only_keys: Iterable[str] | None = Non
     """The round's score per theme and in all, its weakest themes and a Swedish explanation. ``only_keys``
     restricts it to those criteria (the ones two rubric versions share)."""
     keep = None if only_keys is None else set(only_keys)
-    themes = []
+    themes, every_level = [], []
     for theme in definition["themes"]:
         criteria = [c for c in theme["criteria"] if keep is None or c["key"] in keep]
         if not criteria:
             continue
         levels = [level for c in criteria if (level := level_of(answers.get(c["key"]))) is not None]
+        every_level += levels
         themes.append(ThemeScore(code=theme["code"], title=theme["title"], criteria=len(criteria),
                                  answered=len(levels), mean_level=sum(levels) / len(levels) if levels else None))
-    every_level = [level for theme in definition["themes"] for c in theme["criteria"]
-                   if (keep is None or c["key"] in keep) and (level := level_of(answers.get(c["key"]))) is not None]
     criteria = sum(theme.criteria for theme in themes)
     weakest = _weakest(themes)
     mean = sum(every_level) / len(every_level) if every_level else None

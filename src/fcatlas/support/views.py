@@ -123,7 +123,7 @@ def activity_detail(request, pk):
     activity = get_object_or_404(visible_activities(request.user), pk=pk)
     revisions = Revision.objects.filter(kind=Revision.Kind.ACTIVITY, object_id=pk).select_related("saved_by")
     return render(request, "support/activity_detail.html", {
-        "activity": activity, "target": activities.target_name(activity),
+        "activity": activity,
         "themes": [Theme(code).label for code in activity.themes],
         "participants": [(ParticipantRole(role).label, count) for role, count in activity.participants.items()],
         "can_record": can_record_activities(request.user), "revisions": revisions,

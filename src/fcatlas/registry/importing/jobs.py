@@ -14,13 +14,17 @@ PURPOSE = "registry-import"
 """The staging purpose of the import page's checked files."""
 
 
+def rows_to_write(plan: ImportPlan) -> int:
+    return sum(1 for row in plan.rows if row.action != "unchanged")
+
+
 def runs_as_job(plan: ImportPlan) -> bool:
-    return sum(1 for row in plan.rows if row.action != "unchanged") >= settings.IMPORT_JOB_ROWS
+    return rows_to_write(plan) >= settings.IMPORT_JOB_ROWS
 
 
 def queue_import(token: str, plan: ImportPlan, filename: str, user) -> ImportJob:
     job = ImportJob.objects.create(token=token, filename=filename[:300], requested_by=user,
-                                   rows=sum(1 for row in plan.rows if row.action != "unchanged"))
+                                   rows=rows_to_write(plan))
     transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return job
 
