@@ -13,6 +13,8 @@ import string
 from collections import Counter
 from urllib.parse import quote, urlencode
 
+from django.core.handlers.wsgi import WSGIRequest, get_bytes_from_wsgi
+from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import strategies as st
@@ -333,6 +335,49 @@ def check_request(client: Client, path: str, query: str) -> str:
     outcome = f"{response.status_code // 100}xx"
     OUTCOMES[("GET " + ("API" if path.startswith("/api/") else "page"), outcome)] += 1
     return outcome
+
+
+class _NamesRead(QueryDict):
+    """A query dict that notes each name a view asks for, present or not (iterating it, as the NUL check does for
+    every request, asks for no name)."""
+
+    def __init__(self, *args, noted: set, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.noted = noted
+
+    def __getitem__(self, key):
+        self.noted.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.noted.add(key)
+        return super().get(key, default)
+
+    def getlist(self, key, default=None):
+        self.noted.add(key)
+        return super().getlist(key, default)
+
+    def __contains__(self, key):
+        self.noted.add(key)
+        return super().__contains__(key)
+
+
+def parameters_read(client: Client, path: str) -> set[str]:
+    """The query parameters a page asks for when it is opened with none and with every one it might read."""
+    noted: set[str] = set()
+
+    def noting(request):
+        query = get_bytes_from_wsgi(request.environ, "QUERY_STRING", "")
+        return _NamesRead(query, encoding=request._encoding, noted=noted)
+
+    original = WSGIRequest.__dict__["GET"]
+    WSGIRequest.GET = property(noting)
+    try:
+        client.get(path)
+        client.get(path, {name: "1" for name in page_parameters()})
+    finally:
+        WSGIRequest.GET = original
+    return noted
 
 
 def check_upload(client: Client, filename: str, data: bytes) -> str:

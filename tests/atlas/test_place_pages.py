@@ -108,3 +108,12 @@ def test_the_kommun_page_lists_its_regso_with_area_type_and_police_category(clie
     page = response.content.decode()
     assert 'id="regso-1480R049"' in page and "Kommunens 147 regionala statistikområden" in page
     assert sum(row["children"] for row in rows.values()) == pytest.approx(response.context["coverage"]["children"])
+
+
+def test_links_keep_the_filters_even_when_a_parameter_is_named_like_a_method_of_the_query(client):
+    response = client.get("/kommun/", {"items": "x", "urlencode": "y", "ar": "2025", "sortera": "-children"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="?items=x&amp;urlencode=y&amp;ar=2025&amp;sortera=-children&amp;format=csv"' in page
+    assert 'href="?items=x&amp;urlencode=y&amp;ar=2025&amp;sortera=children"' in page  # clicking again: ascending
