@@ -7,6 +7,7 @@ from django.db import connection
 from fcatlas.support.library import search
 from fcatlas.support.models import Article, Revision
 from fcatlas.support.vocabulary import ArticleKind, Theme
+from posting import opened_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +63,11 @@ def test_a_support_officer_adds_an_article_that_search_then_finds(client, make_u
     assert response.status_code == 302 and response["Location"] == f"/stod/kunskapsbank/{article.slug}/"
     assert [a.pk for a in search("trygghetsvandring")] == [article.pk]
     assert [a.pk for a in search("bostadsbolag")] == [article.pk]
-    response = client.post(f"/stod/kunskapsbank/{article.slug}/andra/", {
+    edit_url = f"/stod/kunskapsbank/{article.slug}/andra/"
+    response = client.post(edit_url, {
         "kind": "written_here", "title": "Trygghetsvandringar", "summary": "Om att gå runt i kvarteret.",
-        "body": "", "based_on": "Erfarenheter från Malmö.", "themes": ["vulnerable_areas"]})
+        "body": "", "based_on": "Erfarenheter från Malmö.", "themes": ["vulnerable_areas"],
+        "revision": opened_revision(client, edit_url)})
     assert response.status_code == 302
     assert search("bostadsbolag") == [] and [a.pk for a in search("kvarteret")] == [article.pk]
     assert Revision.objects.filter(kind="article", object_id=article.pk).count() == 2

@@ -36,12 +36,13 @@ def test_rounds_on_two_versions_compare_on_the_shared_criteria(client, make_user
     staff = make_user("reader", username="personal")
     grant_unit_staff("personal", unit.pk)
     first = start_round(unit, staff)
-    save_answers(first, {key: {"level": "2"} for key in criterion_keys(first.rubric.definition)}, "", staff, complete=True)
+    save_answers(first, {key: {"level": "2"} for key in criterion_keys(first.rubric.definition)}, "", staff, complete=True,
+                 revision="")  # a new round has no saved version yet
     assert load_rubric(second_version(tmp_path)) is True
     second = start_round(unit, staff)
     assert second.rubric.version == 2
     save_answers(second, {key: {"level": "3"} for key in criterion_keys(second.rubric.definition)}, "", staff,
-                 complete=True)
+                 complete=True, revision="")
     client.force_login(staff)
     page = client.get(f"/stod/sjalvskattning/enhet/{unit.pk}/").content.decode()
     assert "Jämförelsen gäller de 15 av 16 kriterier som finns i båda omgångarnas mall (version 1 och 2)." in page

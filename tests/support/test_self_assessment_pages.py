@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from fcatlas.support.models import AssessmentRound, Revision, Rubric
 from fcatlas.support.scoring import criterion_keys
 from fcatlas.support.team import grant_unit_staff
+from posting import opened_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +33,9 @@ def levels(value_for) -> dict:
 
 
 def fill(client, round_pk, data, action="save"):
-    return client.post(f"/stod/sjalvskattning/omgang/{round_pk}/", data | {"action": action,
-                                                                            "taken_part": "BVC, öppen förskola"})
+    url = f"/stod/sjalvskattning/omgang/{round_pk}/"
+    return client.post(url, data | {"action": action, "taken_part": "BVC, öppen förskola",
+                                    "revision": opened_revision(client, url)})
 
 
 def start(client, unit):
@@ -81,8 +83,11 @@ def test_the_result_explains_itself_and_suggests_material_for_the_weakest_themes
 
 def test_a_completed_round_is_not_changed(staff, unit):
     assessment = start(staff, unit)
+    url = f"/stod/sjalvskattning/omgang/{assessment.pk}/"
+    revision = opened_revision(staff, url)
     fill(staff, assessment.pk, levels(lambda key: 2), action="complete")
-    assert fill(staff, assessment.pk, levels(lambda key: 4)).status_code == 403
+    assert "revision" not in staff.get(url).content.decode(), "a completed round shows no form"
+    assert staff.post(url, levels(lambda key: 4) | {"revision": revision}).status_code == 403
     assessment.refresh_from_db()
     assert {answer["level"] for answer in assessment.answers.values()} == {2}
 
@@ -124,7 +129,7 @@ def test_the_result_stands_beside_the_region_and_the_nation(client, make_user, m
         grant_unit_staff(username, other.pk)
         assessment = start_round(other, staff_member)
         save_answers(assessment, {key: {"level": str(level)} for key in criterion_keys(assessment.rubric.definition)},
-                     "", staff_member, complete=True)
+                     "", staff_member, complete=True, revision="")
     client.force_login(get_user_model().objects.get(username="personal"))
     page = client.get(f"/stod/sjalvskattning/enhet/{unit.pk}/").content.decode()
     row = re.search(r'<th scope="row">Att förebygga och upptäcka våld</th>(.*?)</tr>', page, flags=re.S)[1]

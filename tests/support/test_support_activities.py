@@ -8,6 +8,7 @@ import pytest
 
 from fcatlas.support.activities import save_activity
 from fcatlas.support.models import Revision, SupportActivity
+from posting import opened_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,9 @@ def test_an_area_outside_the_chosen_kommun_is_refused(officer):
 def test_an_edit_keeps_the_earlier_version(officer):
     officer.post("/stod/insatser/ny/", form())
     activity = SupportActivity.objects.get()
-    officer.post(f"/stod/insatser/{activity.pk}/andra/", form(outcome="Rutinen är antagen av styrgruppen."))
+    edit_url = f"/stod/insatser/{activity.pk}/andra/"
+    officer.post(edit_url, form(outcome="Rutinen är antagen av styrgruppen.") | {
+        "revision": opened_revision(officer, edit_url)})
     activity.refresh_from_db()
     assert activity.outcome == "Rutinen är antagen av styrgruppen."
     versions = [r.data for r in Revision.objects.filter(kind="activity", object_id=activity.pk)]

@@ -14,6 +14,7 @@ from fcatlas.reports.document import build_content
 from fcatlas.support.models import AssessmentRound, Rubric
 from fcatlas.support.scoring import criterion_keys
 from fcatlas.support.team import grant_unit_staff
+from posting import opened_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,8 @@ def test_from_the_priority_list_to_the_report(client, make_user, make_unit, supp
         response = staff_client.post(f"/stod/sjalvskattning/enhet/{unit.pk}/ny/")
         round_pk = int(response["Location"].rstrip("/").split("/")[-1])
         data = {f"{key}.level": str(round_levels.get(key.split(".")[0], 3)) for key in keys}
-        staff_client.post(f"/stod/sjalvskattning/omgang/{round_pk}/", data | {"action": "complete"})
+        round_url = f"/stod/sjalvskattning/omgang/{round_pk}/"
+        staff_client.post(round_url, data | {"action": "complete", "revision": opened_revision(staff_client, round_url)})
         if round_levels["violence"] == 1:
             first_result = staff_client.get(f"/stod/sjalvskattning/enhet/{unit.pk}/").content.decode()
             assert "Att fråga om våld på familjecentralen" in first_result

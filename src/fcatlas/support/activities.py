@@ -10,6 +10,7 @@ from fcatlas.reference.models import Municipality, Region
 from fcatlas.registry.models import Unit
 
 from .models import Revision, SupportActivity
+from .revisions import check_current, keep
 from .vocabulary import ActivityType, ParticipantRole, Theme, theme_label
 
 REGSO_CODE = re.compile(r"^\d{4}R\d{3}$")
@@ -129,16 +130,19 @@ def _snapshot(activity: SupportActivity) -> dict:
 
 
 @transaction.atomic
-def save_activity(activity: SupportActivity | None, raw: dict, user) -> SupportActivity:
-    """Create or change an activity and keep the saved version in its history."""
+def save_activity(activity: SupportActivity | None, raw: dict, user, *, revision: str | None = None
+                  ) -> SupportActivity:
+    """Create or change an activity and keep the saved version in its history. A change must name the
+    ``revision`` its form was opened at (``revisions.StaleEdit`` if it is not the newest)."""
     values = checked_values(raw)
     if activity is None:
         activity = SupportActivity(recorded_by=user)
+    else:
+        check_current(Revision.Kind.ACTIVITY, activity, revision)
     for name, value in values.items():
         setattr(activity, name, value)
     activity.save()
-    Revision.objects.create(kind=Revision.Kind.ACTIVITY, object_id=activity.pk, saved_by=user,
-                            data=_snapshot(activity))
+    keep(Revision.Kind.ACTIVITY, activity.pk, user, _snapshot(activity))
     return activity
 
 

@@ -12,6 +12,7 @@ from fcatlas.registry.models import Unit
 
 from .library import articles_on
 from .models import AssessmentRound, Revision, Rubric
+from .revisions import check_current, keep
 from .scoring import LEVELS, Score, compare, criterion_keys, score
 from .vocabulary import ActivityType, Theme
 
@@ -77,10 +78,14 @@ def checked_answers(rubric: Rubric, raw: dict) -> dict:
 
 
 @transaction.atomic
-def save_answers(assessment: AssessmentRound, raw: dict, taken_part: str, user, *, complete: bool = False) -> int:
+def save_answers(assessment: AssessmentRound, raw: dict, taken_part: str, user, *, complete: bool = False,
+                 revision: str | None = None) -> int:
     """Save what the staff have filled in so far; with ``complete``, also close the round when every criterion
     has a level. Returns how many criteria still lack one (what was typed is saved either way). A completed
-    round is not changed: a new round is started instead."""
+    round is not changed: a new round is started instead. The form must name the ``revision`` it was opened at
+    (``revisions.StaleEdit`` if a colleague has saved since)."""
+    check_current(Revision.Kind.ASSESSMENT, assessment, revision)
+    assessment.refresh_from_db(fields=["completed_on"])
     if assessment.completed_on:
         raise AssessmentError({"round": "Omgången är avslutad och ändras inte. Starta en ny omgång."})
     answers = checked_answers(assessment.rubric, raw)
@@ -89,14 +94,10 @@ def save_answers(assessment: AssessmentRound, raw: dict, taken_part: str, user, 
     if complete and not missing:
         assessment.completed_on = date.today()
     assessment.save()
-    _keep(assessment, user)
-    return missing
-
-
-def _keep(assessment: AssessmentRound, user) -> None:
-    Revision.objects.create(kind=Revision.Kind.ASSESSMENT, object_id=assessment.pk, saved_by=user, data={
+    keep(Revision.Kind.ASSESSMENT, assessment.pk, user, {
         "answers": assessment.answers, "taken_part": assessment.taken_part,
         "completed_on": assessment.completed_on.isoformat() if assessment.completed_on else None})
+    return missing
 
 
 def round_score(assessment: AssessmentRound) -> Score:

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from .models import Article, Revision
+from .revisions import check_current, keep
 from .vocabulary import ArticleKind, TargetRole, Theme
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -127,17 +128,20 @@ def checked_values(raw: dict) -> dict:
 
 
 @transaction.atomic
-def save_article(article: Article | None, raw: dict, user=None, *, slug: str | None = None) -> Article:
-    """Create or change an article, keep the saved version in its history and update the search index."""
+def save_article(article: Article | None, raw: dict, user=None, *, slug: str | None = None,
+                 revision: str | None = None) -> Article:
+    """Create or change an article, keep the saved version in its history and update the search index. A change
+    must name the ``revision`` its form was opened at (``revisions.StaleEdit`` if it is not the newest)."""
     values = checked_values(raw)
     if article is None:
         article = Article(slug=slug or _free_slug(values["title"]))
+    else:
+        check_current(Revision.Kind.ARTICLE, article, revision)
     for name in ARTICLE_FIELDS:
         setattr(article, name, values[name])
     article.updated_by = user if user is not None and user.is_authenticated else None
     article.save()
-    Revision.objects.create(kind=Revision.Kind.ARTICLE, object_id=article.pk, saved_by=article.updated_by,
-                            data=values)
+    keep(Revision.Kind.ARTICLE, article.pk, user, values)
     _index(article)
     return article
 

@@ -17,6 +17,7 @@ from fcatlas.registry.models import Unit
 from fcatlas.spreadsheets import xlsx_bytes
 
 from . import activities, assessments, library
+from .revisions import StaleEdit, form_revision
 from .models import Article, AssessmentRound, Revision, SupportActivity
 from .permissions import (
     assessable_units_filter,
@@ -83,13 +84,16 @@ def _activity_raw(post) -> dict:
 
 
 def _activity_form(request, activity: SupportActivity | None):
-    errors = {}
+    errors, conflict = {}, None
+    revision = form_revision(Revision.Kind.ACTIVITY, activity)
     if request.method == "POST":
         raw = _activity_raw(request.POST)
         try:
-            saved = activities.save_activity(activity, raw, request.user)
+            saved = activities.save_activity(activity, raw, request.user, revision=request.POST.get("revision"))
         except activities.ActivityError as error:
-            errors, values = error.errors, raw
+            errors, values, revision = error.errors, raw, request.POST.get("revision", revision)
+        except StaleEdit as stale:
+            conflict, values = stale, raw
         else:
             messages.success(request, "Stödinsatsen är sparad.")
             return redirect("support-activity", pk=saved.pk)
@@ -104,8 +108,9 @@ def _activity_form(request, activity: SupportActivity | None):
                            errors.get(f"participants_{role.value}")) for role in ParticipantRole]
     return render(request, "support/activity_form.html", _places() | {
         "activity": activity, "values": values, "errors": errors, "types": ActivityType.choices,
-        "theme_choices": theme_choices, "participant_fields": participant_fields,
-    }, status=400 if errors else 200)
+        "theme_choices": theme_choices, "participant_fields": participant_fields, "conflict": conflict,
+        "revision": revision,
+    }, status=409 if conflict else 400 if errors else 200)
 
 
 @allowed_if(can_record_activities)
@@ -189,8 +194,9 @@ def assessment_round(request, pk):
     if not can_read_assessment(request.user, assessment.unit):
         raise PermissionDenied
     editable = can_fill_assessment(request.user, assessment.unit) and not assessment.completed_on
-    errors = {}
+    errors, conflict = {}, None
     answers, taken_part = assessment.answers, assessment.taken_part
+    revision = form_revision(Revision.Kind.ASSESSMENT, assessment)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -198,10 +204,15 @@ def assessment_round(request, pk):
         taken_part = request.POST.get("taken_part", "")
         complete = request.POST.get("action") == "complete"
         try:
-            missing = assessments.save_answers(assessment, answers_raw, taken_part, request.user, complete=complete)
+            missing = assessments.save_answers(assessment, answers_raw, taken_part, request.user, complete=complete,
+                                               revision=request.POST.get("revision"))
         except assessments.AssessmentError as error:
             errors = error.errors
-            answers = answers_raw
+            answers, revision = answers_raw, request.POST.get("revision", revision)
+        except StaleEdit as stale:
+            conflict, answers = stale, answers_raw
+            assessment.refresh_from_db()
+            editable = not assessment.completed_on
         else:
             if complete and not missing:
                 messages.success(request, "Självskattningen är klar. Här är resultatet.")
@@ -212,7 +223,7 @@ def assessment_round(request, pk):
             errors = {"complete": f"Omgången kan avslutas när alla kriterier har en nivå; {missing} saknar nivå. "
                                   "Det ni har fyllt i är sparat."}
             assessment.refresh_from_db()
-            answers = assessment.answers
+            answers, revision = assessment.answers, form_revision(Revision.Kind.ASSESSMENT, assessment)
     themes = [{"code": theme["code"], "title": theme["title"], "criteria": [
         {"key": c["key"], "text": c["text"], "answer": answers.get(c["key"]) or {},
          "levels": [(level, LEVEL_NAMES[level], text) for level, text in zip(LEVELS, c["levels"])],
@@ -221,8 +232,9 @@ def assessment_round(request, pk):
         for theme in assessment.rubric.definition["themes"]]
     return render(request, "support/assessment_round.html", {
         "assessment": assessment, "themes": themes, "editable": editable, "errors": errors,
-        "taken_part": taken_part, "score": assessments.round_score(assessment),
-    }, status=400 if errors and "complete" not in errors else 200)
+        "taken_part": taken_part, "score": assessments.round_score(assessment), "conflict": conflict,
+        "revision": revision,
+    }, status=409 if conflict else 400 if errors and "complete" not in errors else 200)
 
 
 # Knowledge library
@@ -255,14 +267,17 @@ def article_detail(request, slug):
 
 
 def _article_form(request, article: Article | None):
-    errors = {}
+    errors, conflict = {}, None
+    revision = form_revision(Revision.Kind.ARTICLE, article)
     if request.method == "POST":
         raw = {name: request.POST.get(name, "") for name in library.ARTICLE_FIELDS}
         raw["themes"], raw["target_roles"] = request.POST.getlist("themes"), request.POST.getlist("target_roles")
         try:
-            saved = library.save_article(article, raw, request.user)
+            saved = library.save_article(article, raw, request.user, revision=request.POST.get("revision"))
         except library.ArticleError as error:
-            errors, values = error.errors, raw
+            errors, values, revision = error.errors, raw, request.POST.get("revision", revision)
+        except StaleEdit as stale:
+            conflict, values = stale, raw
         else:
             messages.success(request, "Underlaget är sparat.")
             return redirect("support-article", slug=saved.slug)
@@ -272,8 +287,8 @@ def _article_form(request, article: Article | None):
         values = {"kind": ArticleKind.WRITTEN_HERE, "themes": [], "target_roles": []}
     return render(request, "support/article_form.html", {
         "article": article, "values": values, "errors": errors, "kinds": ArticleKind.choices,
-        "themes": Theme.choices, "roles": TargetRole.choices,
-    }, status=400 if errors else 200)
+        "themes": Theme.choices, "roles": TargetRole.choices, "conflict": conflict, "revision": revision,
+    }, status=409 if conflict else 400 if errors else 200)
 
 
 @allowed_if(can_edit_library)
