@@ -76,3 +76,17 @@ def test_a_plan_survives_its_journey_as_json(units):
 
     assert again == plan
     assert apply_import(again).updated == 2
+
+
+def test_a_planned_record_changed_after_its_check_is_checked_again_and_refused(units):
+    from fcatlas.registry.importing import ImportPlan
+
+    plan = plan_import(FILE, "e.csv")
+    assert all(row.checked for row in plan.rows), "the plan notes each record the rules passed"
+    stored = plan.to_json().replace('"Importgatan 2"', '"' + "x" * 400 + '"')
+
+    with pytest.raises(ImportRefused) as refused:
+        apply_import(ImportPlan.from_json(stored))
+
+    assert "Rad 3 kunde inte sparas" in str(refused.value) and "besöksadress" in str(refused.value).lower()
+    assert Unit.objects.get(pk=units[1].pk).street_address == ""

@@ -106,12 +106,15 @@ def test_a_unit_changed_since_its_version_refuses_the_batch():
 def test_a_batch_larger_than_one_insert_keeps_ids_history_and_related_rows_together():
     records = [FULL | {"external_id": f"FC-{n}", "name": f"Enhet {n}", "staffing": {"midwife": 1 + n % 3}}
                for n in range(600)]
+    removed = save_unit(None, FULL | {"external_id": "FC-removed"}, source="manual_edit").unit
+    removed_pk = removed.pk
+    Unit.objects.filter(pk=removed_pk).delete()
 
     results = save_units([Edit(None, record) for record in records], source="import_file")
     later = save_unit(None, FULL | {"external_id": "FC-later", "name": "Senare"}, source="manual_edit").unit
 
     pks = [r.unit.pk for r in results]
-    assert len(set(pks)) == 600 and later.pk not in pks
+    assert len(set(pks)) == 600 and later.pk not in pks and removed_pk not in pks, "an id is never given twice"
     assert Unit.objects.count() == 601
     assert {c.unit_id: c.unit_name for c in UnitChange.objects.filter(unit_id__in=pks)} == {
         r.unit.pk: r.unit.name for r in results}

@@ -22,7 +22,7 @@ from fcatlas.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_pa
 from ..editing import Edit, EditConflict, save_units
 from ..models import Unit
 from ..rules import RuleViolation
-from ..vocabulary import normalise_header
+from ..vocabulary import label, normalise_header
 from .rows import HEADER_INDEX, Message, RowChecker, RowPlan
 
 
@@ -188,7 +188,7 @@ def apply_import(plan: ImportPlan, *, user=None, source_detail: str | None = Non
                 conflict = {"row": row.number, "name": row.name, "unit": row.unit_pk,
                             "planned_version": row.unit_version, "current_version": None}
                 raise ImportRefused(_conflict_text(plan, [conflict]), plan, [conflict])
-        edits = [Edit(units.get(row.unit_pk), row.record, row.unit_version) for row in written]
+        edits = [Edit(units.get(row.unit_pk), row.record, row.unit_version, row.checked) for row in written]
         try:
             results = save_units(edits, user=user, source="import_file", source_detail=detail)
         except EditConflict as conflict:
@@ -198,7 +198,7 @@ def apply_import(plan: ImportPlan, *, user=None, source_detail: str | None = Non
             raise ImportRefused(_conflict_text(plan, [found]), plan, [found]) from None
         except RuleViolation as violation:
             raise ImportRefused(f"{plan.row_word.capitalize()} {written[violation.index].number} kunde inte sparas: "
-                                f"{'; '.join(p.message for p in violation.problems)} Ingenting har sparats.",
+                                f"{'; '.join(f'{label(p.field)}: {p.message}' for p in violation.problems)} Ingenting har sparats.",
                                 plan) from None
     created = sum(1 for result in results if result.created)
     updated = sum(1 for result in results if result.changed and not result.created)

@@ -23,7 +23,7 @@ from fcatlas.reference.names import MunicipalityNames, normalise_name
 
 from fcatlas.spreadsheets import decimal_comma
 
-from ..editing import normalised
+from ..editing import checked_digest, normalised
 from ..exporting.rows import ExportItem, units_for_export
 from ..exporting.rows import row as exported_row
 from ..models import DEFAULT_PRINCIPAL, Unit, WorkingMethod
@@ -130,6 +130,7 @@ class RowPlan:
     unit_version: int | None = None
     changed_fields: list[str] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
+    checked: str = ""                # editing.checked_digest of the record the rules passed
 
     ACTION_LABELS = {"create": "Ny", "update": "Ändras", "unchanged": "Oförändrad", "error": "Fel"}
 
@@ -518,9 +519,12 @@ class RowChecker:
         polygon = geometry.municipality_polygon(after["municipality_id"]) if after.get("municipality_id") else None
         name = self.names.by_code[after["municipality_id"]].name if after.get("municipality_id") in self.names.by_code \
             else "kommunen"
-        for problem in problems(after, municipality_polygon=polygon, municipality_name=name,
-                                place_of=geometry.place_of, known_methods=self.known_methods):
+        found = problems(after, municipality_polygon=polygon, municipality_name=name, place_of=geometry.place_of,
+                         known_methods=self.known_methods)
+        for problem in found:
             self.error(row, self.column_of(problem.field), problem.message)
+        if not found:
+            row.checked = checked_digest(after)
 
 
 def _coordinate_text(lat: float, lon: float) -> str:
