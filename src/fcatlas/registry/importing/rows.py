@@ -27,7 +27,7 @@ from ..editing import checked_digest, normalised
 from ..exporting.rows import ExportItem, units_for_export
 from ..exporting.rows import row as exported_row
 from ..models import DEFAULT_PRINCIPAL, Unit, WorkingMethod
-from ..rules import MAX_DISTANCE_OUTSIDE_KOMMUN_M, problems
+from ..rules import problems
 from ..vocabulary import (
     COMPUTED_COLUMNS,
     FIELDS,
