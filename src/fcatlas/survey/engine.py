@@ -268,8 +268,13 @@ def evaluate(definition: FormDefinition, answers: dict, language: str | None = N
     for path in elements:
         by_schema.setdefault(schema_path(path), []).append(path)
 
+    tree = None  # the document's node tree, built again after an answer is changed here
+
     def evaluated(expression: str, path: str):
-        return xpath.evaluate(expression, document, elements[path])
+        nonlocal tree
+        if tree is None:
+            tree = xpath.node_tree(document)
+        return xpath.evaluate(expression, document, elements[path], tree=tree)
 
     for path, element in elements.items():
         node = definition.node(schema_path(path))
@@ -288,7 +293,7 @@ def evaluate(definition: FormDefinition, answers: dict, language: str | None = N
                     except xpath.XPathError:
                         text = ""
                     if (elements[path].text or "") != text:
-                        elements[path].text, changed = text, True
+                        elements[path].text, changed, tree = text, True, None
         relevant = {}
         for path in elements:  # parents come before their children in ``elements``
             parent = path.rsplit("/", 1)[0]
@@ -301,7 +306,7 @@ def evaluate(definition: FormDefinition, answers: dict, language: str | None = N
                     applies = True
             relevant[path] = applies
             if not applies and not len(elements[path]) and elements[path].text:
-                elements[path].text, changed = "", True
+                elements[path].text, changed, tree = "", True, None
         if not changed:
             break
 

@@ -13,7 +13,7 @@ import operator
 import re
 from functools import lru_cache
 
-from elementpath import XPath1Parser, XPathContext
+from elementpath import XPath1Parser, XPathContext, get_node_tree
 from elementpath.exceptions import ElementPathError
 from elementpath.xpath_nodes import XPathNode
 
@@ -244,14 +244,21 @@ def _reason(error: ElementPathError) -> str:
     return "kontrollera parenteser, citattecken och operatorer"
 
 
-def evaluate(expression: str, document, item=None, current=None):
+def node_tree(document):
+    """elementpath's tree of ``document``, built once for many expressions (building it is most of the cost of
+    evaluating one); build it again after changing the document."""
+    return get_node_tree(document)
+
+
+def evaluate(expression: str, document, item=None, current=None, *, tree=None):
     """The value of ``expression`` with ``item`` (an element of ``document``) as ``.`` and ``current`` as
-    ``current()`` (the item itself unless given: they differ only in choice filters)."""
+    ``current()`` (the item itself unless given: they differ only in choice filters). ``tree``: the document's
+    ``node_tree`` as it is now."""
     token = parse(expression)
     root_item = item if item is not None else document.getroot()
-    context = XPathContext(document, item=root_item)
+    context = XPathContext(tree if tree is not None else document, item=root_item)
     # for $current, see _with_current_as_variable
-    context.variables["current"] = context.item if current is None else XPathContext(document, item=current).item
+    context.variables["current"] = context.item if current is None else context.get_context_item(current)
     try:
         return token.evaluate(context)
     except ElementPathError as error:
