@@ -39,8 +39,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench-survey"
 BIN = Path(sys.executable).parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/fcatlas_bench"
-LOCK = Path("/tmp/fcatlas-fulltest.lock")
-"""While the full test suite runs (this file exists) the cores are its: the benchmark waits."""
 TOKENS = WORK / "tokens.csv"
 UNIT_IDS = WORK / "unit_ids.txt"
 RECORDS = WORK / "respondents.jsonl"
@@ -236,12 +234,6 @@ def wait_for(url: str, seconds: float = 90) -> None:
     raise SystemExit(f"{url} did not answer within {seconds:.0f} s (see {SERVER_LOG})")
 
 
-def wait_for_cores() -> None:
-    while LOCK.exists():
-        print(f"{LOCK} exists (the full test suite runs): waiting 30 s", flush=True)
-        time.sleep(30)
-
-
 @contextlib.contextmanager
 def running(command: list[str], env: dict, base: str):
     with SERVER_LOG.open("ab") as log:
@@ -403,10 +395,8 @@ def main() -> None:
     if args.workers:
         serve += ["--workers", str(args.workers)]
     SERVER_LOG.unlink(missing_ok=True)
-    wait_for_cores()
     with running(serve, env, base):
         warm_up(base, UNIT_IDS.read_text().split()[0])
-        wait_for_cores()
         console.print(f"locust: {args.respondents} respondents + {args.visitors} visitors, {SPAWN_RATE}/s, "
                       f"at most {args.seconds} s …")
         began = time.monotonic()
