@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bench_serving import free_port, wait_for
 from rich.console import Console
 from rich.table import Table
 
@@ -217,30 +217,13 @@ def step_verify() -> dict:
 
 # --- the run ---------------------------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=5).read()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer within {seconds:.0f} s (see {SERVER_LOG})")
-
-
 @contextlib.contextmanager
 def running(command: list[str], env: dict, base: str):
     with SERVER_LOG.open("ab") as log:
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                   cwd=ROOT)
         try:
-            wait_for(base + "/")
+            wait_for(base + "/", seconds=90)
             yield server
         finally:
             os.killpg(server.pid, signal.SIGTERM)
