@@ -56,8 +56,13 @@ def prepare(env: dict, units: int) -> None:
         subprocess.run([sys.executable, "-c", "import django; django.setup(); from fcatlas.registry.models import "
                         "Unit, UnitChange; Unit.objects.all().delete(); UnitChange.objects.all().delete()"],
                        env=env, check=True)
+    load_registry(env, units, WORK)
+
+
+def load_registry(env: dict, units: int, work: Path) -> None:
+    """The registry as ``make run`` loads it (on a migrated, empty database), plus ``units`` synthetic units."""
     fcatlas("load-reference", env=env)
-    source = WORK / f"units-{units}.csv"
+    source = work / f"units-{units}.csv"
     if units:  # written before the demo is loaded: the writer saves the demo's records once as its template
         subprocess.run([sys.executable, "-c", (
             "import sys; sys.path.insert(0, 'benchmarks'); import bench_registry_io as b; b._setup_django(); "

@@ -31,7 +31,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench_serving import free_port, wait_for
+from bench_serving import free_port, load_registry, wait_for
 from rich.console import Console
 from rich.table import Table
 
@@ -80,16 +80,7 @@ def prepare_registry(env: dict, respondents: int) -> None:
     """The registry as ``make run`` loads it, plus synthetic units so that every respondent has a unit of its own."""
     fcatlas("migrate", "--no-input", env=env)
     django_child("empty", env)
-    fcatlas("load-reference", env=env)
-    source = WORK / f"units-{respondents}.csv"
-    # written before the demo is loaded: the writer saves the demo's records once as its template
-    subprocess.run([sys.executable, "-c", (
-        "import sys; sys.path.insert(0, 'benchmarks'); import bench_registry_io as b; b._setup_django(); "
-        f"from pathlib import Path; Path({str(source)!r}).write_bytes(b._rows({respondents}))")],
-        env=env, check=True, cwd=ROOT)
-    fcatlas("load-demo", env=env)
-    fcatlas("build-demand", env=env)
-    fcatlas("import-units", str(source), env=env)
+    load_registry(env, respondents, WORK)
 
 
 def _setup_django() -> None:
