@@ -103,9 +103,17 @@ def _scope_name(municipality: str | None, region: str | None) -> str:
     return "Sverige"
 
 
+@versioned
 def _counting_frame() -> gpd.GeoDataFrame:
     units = units_frame()
     return units[units["classification"].isin(COUNTING_CLASSES)]
+
+
+@versioned
+def _nearest_distance_m(year: int) -> np.ndarray:
+    """Per demand point of the whole country, the distance to the nearest counting unit (inf when there is none):
+    one query per version of the data, which every kommun's and region's figures then take their part of."""
+    return nearest_unit(current_index(year), _counting_frame())["nearest_unit_distance_m"].to_numpy()
 
 
 @versioned
@@ -119,8 +127,7 @@ def coverage_report(*, municipality: str | None = None, region: str | None = Non
     index = current_index(year)
     mask = _scope_mask(index.frame, municipality, region)
     demand = index.frame[mask]
-    nearest = nearest_unit(demand, _counting_frame())
-    distance = nearest["nearest_unit_distance_m"].to_numpy()
+    distance = _nearest_distance_m(year)[mask]
     children = index.children[mask]
     covered = np.where(distance <= radius_m, children, 0.0)
     classes = index.vulnerability[mask]
@@ -351,7 +358,7 @@ def demand_points(*, municipality: str | None = None, region: str | None = None,
     index = current_index(year)
     inside = _scope_mask(index.frame, municipality, region)
     demand = index.frame[inside]
-    distance = nearest_unit(demand, _counting_frame())["nearest_unit_distance_m"].to_numpy()
+    distance = _nearest_distance_m(year)[inside]
     covered = distance <= radius_m
     keep = ~covered if uncovered_only else np.ones(len(demand), dtype=bool)
     points = demand[keep].to_crs("EPSG:4326")
