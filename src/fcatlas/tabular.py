@@ -185,13 +185,17 @@ def _read_csv(data: bytes, filename: str, limits: Limits, header: bool = True) -
     csv.field_size_limit(limits.max_cell_chars + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, columns = [], None
+    # Every cell is a piece of the text: a text with no NUL and no lone surrogate leaves only the cells' lengths to
+    # check, which spares a check of each of the 860 000 cells of 10 000 units.
+    whole_text_clean = "\x00" not in text and not _SURROGATE.search(text)
     try:
         for values in reader:
             line = reader.line_num
             if len(values) > limits.max_columns:
                 raise TabularError(f"Rad {line} har {len(values)} kolumner; en fil får ha högst {limits.max_columns}. "
                                    "Ta bort tomma eller överflödiga kolumner.", line=line, limit="max_columns")
-            _check_row(values, line, limits, columns)
+            if not whole_text_clean or (values and max(map(len, values)) > limits.max_cell_chars):
+                _check_row(values, line, limits, columns)
             if header and columns is None:
                 if any(value.strip() for value in values):
                     columns = [value.strip() for value in values]

@@ -56,6 +56,9 @@ class Edit:
     checked: str = ""
     """``checked_digest`` of the record as ``check`` found it without problems (an import's plan): the same record
     on the same version is not checked a second time."""
+    fingerprint: str = ""
+    """The import row's fingerprint (``importing.rows.row_fingerprint``), kept with the unit it writes; any other
+    write clears it."""
 
     @property
     def creates(self) -> bool:
@@ -299,6 +302,7 @@ def save_units(edits: list[Edit], *, user=None, source: str, source_detail: str 
             name=after["name"], locality=after["locality"], street_address=after["street_address"],
             postcode=after["postcode"], municipality_name=municipality_name(after["municipality_id"]) or "",
             service_types=after["services"])
+        unit.import_fingerprint = edits[index].fingerprint
         if unit.pk is not None:
             unit.version += 1
             unit.updated_at = now

@@ -162,6 +162,10 @@ class Unit(models.Model):
                                    help_text="Namn, adress, kommun och verksamheter, som sökningen jämför dem.")
 
     version = models.PositiveIntegerField("version", default=1, editable=False)
+    import_fingerprint = models.CharField(
+        "importens fingeravtryck", max_length=32, blank=True, default="", editable=False,
+        help_text="Fingeravtrycket av den rad i en importerad fil som senast skrev enheten; tomt när enheten "
+                  "sparats på annat sätt sedan. Samma rad igen är då oförändrad utan att läsas om.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

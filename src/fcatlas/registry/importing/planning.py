@@ -23,7 +23,7 @@ from ..editing import Edit, EditConflict, save_units
 from ..models import Unit
 from ..rules import RuleViolation
 from ..vocabulary import label, normalise_header
-from .rows import HEADER_INDEX, Message, RowChecker, RowPlan
+from .rows import HEADER_INDEX, Message, RowChecker, RowPlan, fingerprint_salt, row_fingerprint
 
 
 class ImportRefused(Exception):
@@ -139,10 +139,17 @@ def plan_import(file, filename: str, *, user=None, limits: Limits = DEFAULT_LIMI
             headers.setdefault(f"{kind[1]}.{kind[2]}", column)
     checker = RowChecker(plan.row_word, user, headers)
     order = {column: index for index, column in enumerate(table.columns)}
+    read = [column for column, kind in meaning.items() if kind[0] != "ignore"]
+    salt = fingerprint_salt(checker.method_names, [(column, meaning[column]) for column in read])
     for number, cells in table.records():
         if table.kind == "csv":
-            cells = {column: unescape_formula(value) for column, value in cells.items()}
-        row = checker.unchanged_as_exported(number, cells, meaning) or checker.check(number, cells, meaning)
+            cells = {column: unescape_formula(value) if type(value) is str and value[:1] == "'" else value
+                     for column, value in cells.items()}
+        fingerprint = row_fingerprint([cells.get(column) for column in read], salt)
+        row = (checker.unchanged_by_fingerprint(number, cells, meaning, fingerprint)
+               or checker.unchanged_as_exported(number, cells, meaning) or checker.check(number, cells, meaning))
+        if row.action in ("create", "update"):
+            row.fingerprint = fingerprint
         row.messages.sort(key=lambda m: order.get(m.column, len(order)))  # in the file's column order
         plan.rows.append(row)
     return plan
@@ -188,7 +195,7 @@ def apply_import(plan: ImportPlan, *, user=None, source_detail: str | None = Non
                 conflict = {"row": row.number, "name": row.name, "unit": row.unit_pk,
                             "planned_version": row.unit_version, "current_version": None}
                 raise ImportRefused(_conflict_text(plan, [conflict]), plan, [conflict])
-        edits = [Edit(units.get(row.unit_pk), row.record, row.unit_version, row.checked) for row in written]
+        edits = [Edit(units.get(row.unit_pk), row.record, row.unit_version, row.checked, row.fingerprint) for row in written]
         try:
             results = save_units(edits, user=user, source="import_file", source_detail=detail)
         except EditConflict as conflict:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +22,7 @@ from fcatlas.geo import sweref_in_sweden, to_wgs84
 from fcatlas.reference import geometry
 from fcatlas.reference.models import Municipality, Postcode
 from fcatlas.reference.names import MunicipalityNames, normalise_name
+from fcatlas.reference.versions import reference_version
 
 from fcatlas.spreadsheets import decimal_comma
 
@@ -50,23 +53,18 @@ LIST_FIELDS = ("services", "working_methods", "staffing")
 
 @dataclass
 class KnownUnit:
-    """A unit already in the registry as a row of the file is compared with it: how the export writes it and
-    (when a row is checked in full) its normalised record."""
+    """A unit already in the registry that a row of the file may name: what finds it, what tells whether the row
+    is the one that last wrote it, and (read for every known unit at once, the first time a row needs it,
+    ``RowChecker.known``) how the export writes it and its normalised record."""
 
+    pk: int
     version: int
-    exported: ExportItem
-
-    @property
-    def pk(self) -> int:
-        return self.exported.pk
-
-    @property
-    def name(self) -> str:
-        return self.exported.record["name"]
-
-    @property
-    def municipality_id(self) -> str:
-        return self.exported.record["municipality_id"]
+    name: str
+    municipality_id: str
+    external_id: str | None
+    synthetic: bool
+    import_fingerprint: str
+    exported: ExportItem | None = None
 
     @functools.cached_property
     def record(self) -> dict:
@@ -111,6 +109,26 @@ EXTERNAL_ID_HEADER, NAME_HEADER = header("external_id"), header("name")
 MUNICIPALITY_CODE_HEADER = PLACE_COLUMNS["municipality_code"][0]
 
 
+FINGERPRINT_SCHEME = 1
+"""Raised when the importer reads the same cells differently, so that no row is taken as unchanged by a
+fingerprint an earlier importer gave it."""
+
+
+def fingerprint_salt(method_names: dict[str, str], read: list[tuple[str, tuple]]) -> str:
+    """What a file's rows are read with besides their cells: the importer, the reference data (kommun names and
+    codes), the working methods' names and the file's columns with what each means."""
+    with_what = json.dumps([FINGERPRINT_SCHEME, reference_version(), sorted(method_names.items()), read],
+                           ensure_ascii=False)
+    return hashlib.blake2b(with_what.encode(), digest_size=16).hexdigest()
+
+
+def row_fingerprint(cells: list, salt: str) -> str:
+    """A fingerprint of a row's cells in the columns the importer reads, read with ``salt``
+    (``fingerprint_salt``): the same fingerprint, the same unit record."""
+    return hashlib.blake2b(json.dumps([salt, cells], ensure_ascii=False, default=repr).encode(),
+                           digest_size=16).hexdigest()
+
+
 @dataclass
 class Message:
     text: str
@@ -131,6 +149,7 @@ class RowPlan:
     changed_fields: list[str] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     checked: str = ""                # editing.checked_digest of the record the rules passed
+    fingerprint: str = ""            # row_fingerprint of the row's cells, kept with the unit it writes
 
     ACTION_LABELS = {"create": "Ny", "update": "Ändras", "unchanged": "Oförändrad", "error": "Fel"}
 
@@ -157,12 +176,24 @@ class RowChecker:
             normalise_header(m.name): m.code for m in methods}
         self.method_names = {m.code: m.name for m in methods}
         self.seen: dict[tuple, int] = {}
-        versions = dict(Unit.objects.values_list("pk", "version"))
-        units = [KnownUnit(versions[item.pk], item) for item in units_for_export(Unit.objects.all())]
-        self.by_external_id = {u.exported.record["external_id"]: u for u in units if u.exported.record["external_id"]}
+        self.units = [KnownUnit(*values) for values in Unit.objects.values_list(
+            "pk", "version", "name", "municipality_id", "external_id", "synthetic", "import_fingerprint")]
+        self.by_external_id = {unit.external_id: unit for unit in self.units if unit.external_id}
         self.by_name: dict[tuple[str, str], list[KnownUnit]] = {}
-        for unit in units:
+        for unit in self.units:
             self.by_name.setdefault((unit.municipality_id, normalise_name(unit.name)), []).append(unit)
+
+    def known(self, unit: KnownUnit) -> KnownUnit | None:
+        """``unit`` with how the export writes it, read for every known unit the first time a row needs one (a file
+        whose rows all match their fingerprints never reads them); None if it has been removed since."""
+        if unit.exported is None:
+            items = {item.pk: item for item in units_for_export(Unit.objects.all())}
+            for known in self.units:
+                known.exported = items.get(known.pk)
+            self.units = [known for known in self.units if known.exported is not None]
+            self.by_external_id = {key: known for key, known in self.by_external_id.items() if known.exported}
+            self.by_name = {key: [known for known in same if known.exported] for key, same in self.by_name.items()}
+        return unit if unit.exported is not None else None
 
     def header(self, *keys: str, default: str) -> str:
         """The file's own header for the first of ``keys`` it has, else ``default``."""
@@ -175,11 +206,10 @@ class RowChecker:
     def error(self, row: RowPlan, column: str, text: str):
         row.messages.append(Message(text, column))
 
-    def unchanged_as_exported(self, number: int, cells: dict, meaning: dict[str, tuple]) -> RowPlan | None:
-        """The plan of a row that reads, in every column the importer reads, exactly as the export writes the unit
-        it names: unchanged, known without parsing it (a re-import of an export of 10 000 units). Any other row,
-        and any row ``check`` would find fault with (a duplicate, a kommun the user may not edit), gets ``None``
-        and is checked in full."""
+    def _named_unit(self, cells: dict) -> tuple[KnownUnit | None, tuple | None]:
+        """The known unit a row names as the export writes it (by external id, else by name and kommun code) and
+        the key that marks it as seen; (None, None) when that takes more than reading two cells, or it may not be
+        touched without the full check (named twice, or in a kommun the user may not edit)."""
         external_id = cells.get(EXTERNAL_ID_HEADER)
         if external_id:
             key = ("id", external_id)
@@ -191,6 +221,35 @@ class RowChecker:
             key = ("name", normalise_name(name), code) if existing else None
         if existing is None or key in self.seen or (
                 self.user is not None and not can_edit_in_municipality(self.user, existing.municipality_id)):
+            return None, None
+        return existing, key
+
+    def _unchanged(self, number: int, key: tuple, existing: KnownUnit, meaning: dict[str, tuple]) -> RowPlan:
+        self.seen[key] = number
+        scalars = {kind[1] for kind in meaning.values() if kind[0] == "scalar"}
+        stored = {"name": existing.name, "external_id": existing.external_id,
+                  "municipality_id": existing.municipality_id, "synthetic": existing.synthetic}
+        municipality = self.names.by_code[existing.municipality_id]
+        return RowPlan(number=number, action="unchanged", name=existing.name, municipality_code=municipality.code,
+                       municipality_name=municipality.name, unit_pk=existing.pk, unit_version=existing.version,
+                       record={key: value for key, value in stored.items() if key in scalars})
+
+    def unchanged_by_fingerprint(self, number: int, cells: dict, meaning: dict[str, tuple],
+                                 fingerprint: str) -> RowPlan | None:
+        """The plan of a row that is, to the cell, the row that last wrote the unit it names (nothing has saved the
+        unit since): unchanged, known without parsing it or reading the unit (a file imported again)."""
+        existing, key = self._named_unit(cells)
+        if existing is None or existing.import_fingerprint != fingerprint:
+            return None
+        return self._unchanged(number, key, existing, meaning)
+
+    def unchanged_as_exported(self, number: int, cells: dict, meaning: dict[str, tuple]) -> RowPlan | None:
+        """The plan of a row that reads, in every column the importer reads, exactly as the export writes the unit
+        it names: unchanged, known without parsing it (a re-import of an export of 10 000 units). Any other row,
+        and any row ``check`` would find fault with (a duplicate, a kommun the user may not edit), gets ``None``
+        and is checked in full."""
+        existing, key = self._named_unit(cells)
+        if existing is None or self.known(existing) is None:
             return None
         exported = exported_row(existing.exported, self.method_names)
         for column, value in cells.items():
@@ -198,12 +257,7 @@ class RowChecker:
             if kind and kind[0] != "ignore" and (column not in exported or (
                     value != exported[column] and _cell_text(value) != _cell_text(exported[column]))):
                 return None
-        self.seen[key] = number
-        scalars = {kind[1] for kind in meaning.values() if kind[0] == "scalar"}
-        municipality = self.names.by_code[existing.municipality_id]
-        return RowPlan(number=number, action="unchanged", name=existing.name, municipality_code=municipality.code,
-                       municipality_name=municipality.name, unit_pk=existing.pk, unit_version=existing.version,
-                       record={key: existing.exported.record[key] for key in scalars})
+        return self._unchanged(number, key, existing, meaning)
 
     def check(self, number: int, cells: dict, meaning: dict[str, tuple]) -> RowPlan:
         row = RowPlan(number=number)
@@ -428,6 +482,8 @@ class RowChecker:
                 self.error(row, column, f"{self.where(row, column).capitalize()}: samma enhet som på "
                                         f"{self.row_word} {self.seen[key]}. Ta bort den ena.")
             self.seen.setdefault(key, row.number)
+        if existing:
+            existing = self.known(existing)
         if existing:
             row.unit_pk, row.unit_version = existing.pk, existing.version
             row.name = row.name or existing.name
