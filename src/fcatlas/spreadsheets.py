@@ -15,6 +15,8 @@ def decimal_comma(number: float | int) -> str:
 
 
 def csv_cell(value) -> str:
+    if type(value) is str:  # most cells: the one test they need, first
+        return escape_formula(value)
     if value is None:
         return ""
     if isinstance(value, float | int) and not isinstance(value, bool):
