@@ -314,8 +314,9 @@ def save_units(edits: list[Edit], *, user=None, source: str, source_detail: str 
             unit.version += 1
             unit.updated_at = now
         # The kommun, the external id's uniqueness and the coordinates were checked above, in bulk; the database
-        # enforces them too. Field validation is the net under the rules.
-        unit.clean_fields(exclude=["municipality"])
+        # enforces them too. Field validation is the net under the rules, less the e-mail and web addresses, which
+        # the rules have just run Django's own validators on (a third of its cost at 10 000 units).
+        unit.clean_fields(exclude=["municipality", "email", "website"])
     _create(Unit, [u for u in units.values() if u.pk is None])
     Unit.objects.bulk_update([u for i, u in units.items() if not edits[i].creates], UPDATED_FIELDS,
                              batch_size=BATCH // 5)
