@@ -91,12 +91,15 @@ def _plain(value):
 def _model_value(field: str, value):
     """The plain record value in the type the model field stores (floats for decimals go via str; no text as
     the empty string, which text columns store instead of NULL)."""
-    model_field = Unit._meta.get_field(field)
-    if value is None and isinstance(model_field, models.CharField | models.TextField) and not model_field.null:
-        return ""
-    if value is not None and isinstance(model_field, models.DecimalField):
-        return Decimal(str(value))
-    return value
+    if value is None:
+        return "" if field in _TEXT_NOT_NULL_FIELDS else None
+    return Decimal(str(value)) if field in _DECIMAL_FIELDS else value
+
+
+_TEXT_NOT_NULL_FIELDS = frozenset(field.name for field in Unit._meta.concrete_fields
+                                  if isinstance(field, models.CharField | models.TextField) and not field.null)
+_DECIMAL_FIELDS = frozenset(field.name for field in Unit._meta.concrete_fields
+                            if isinstance(field, models.DecimalField))
 
 
 def unit_record(unit: Unit) -> dict:
@@ -381,10 +384,19 @@ def _create(model, objects: list) -> list:
         for instance, pk in zip(objects, ids, strict=True):
             instance.pk = pk
         database = transaction.get_connection()  # the connection itself: each use of the proxy costs a lookup
-        text_fields = {field for field in fields if isinstance(field, models.CharField | models.TextField)}
+        stored_as_is = {}  # field → the one Python type get_db_prep_save hands on unchanged for it
+        for field in fields:
+            if isinstance(field, models.CharField | models.TextField):
+                stored_as_is[field] = str
+            elif isinstance(field, models.BooleanField):
+                stored_as_is[field] = bool
+            elif isinstance(field, models.FloatField):
+                stored_as_is[field] = float
+            elif isinstance(field, models.IntegerField):
+                stored_as_is[field] = int
 
         def prepared(field, value):
-            if value is None or (type(value) is str and field in text_fields):
+            if value is None or type(value) is stored_as_is.get(field):
                 return value  # what get_db_prep_save returns for them, at a fraction of its cost
             return field.get_db_prep_save(value, database)
 
