@@ -32,7 +32,10 @@ run: install
 	$(BIN)/fcatlas build-demand
 	PORT=$(PORT) $(BIN)/fcatlas serve
 
-test: install-test test-sqlite test-postgres
+# The two halves run side by side, one per core (each is one process), and each half's output is printed whole
+# when it ends; make fails if either fails.
+test: install-test
+	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
 
 # Each half starts from an empty var/ of its own (secret key, demand layer), so no state leaks between runs.
 # The browser tests run in the SQLite half only: what a browser is sent does not depend on the database, and the
