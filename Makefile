@@ -32,8 +32,8 @@ run: install
 	$(BIN)/fcatlas build-demand
 	PORT=$(PORT) $(BIN)/fcatlas serve
 
-# The two halves run side by side, one per core (each is one process), and each half's output is printed whole
-# when it ends; make fails if either fails.
+# The two halves run side by side, one per core (each is one pytest process), each half's output printed whole
+# when it ends (no pytest cache, which both would write); make fails if either fails.
 test: install-test
 	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
 
@@ -43,12 +43,12 @@ test: install-test
 test-sqlite: install-test
 	@echo "== test suite on SQLite"
 	rm -rf var/test-sqlite
-	env -u DATABASE_URL FCATLAS_VAR_DIR=var/test-sqlite $(BIN)/python -m pytest
+	env -u DATABASE_URL FCATLAS_VAR_DIR=var/test-sqlite $(BIN)/python -m pytest -p no:cacheprovider
 
 test-postgres: install-test
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== test suite on PostgreSQL ($(PG_TEST_URL))"; \
-		rm -rf var/test-postgres && DATABASE_URL=$(PG_TEST_URL) FCATLAS_VAR_DIR=var/test-postgres $(BIN)/python -m pytest -m 'not browser'; \
+		rm -rf var/test-postgres && DATABASE_URL=$(PG_TEST_URL) FCATLAS_VAR_DIR=var/test-postgres $(BIN)/python -m pytest -p no:cacheprovider -m 'not browser'; \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_TEST_URL), and CI must test on it."; exit 1; \
 	else \

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fcatlas.registry.editing import save_unit, unit_record
-from fcatlas.registry.importing import apply_import, plan_import
+from fcatlas.registry.importing import apply_import, plan_import, rows
 from fcatlas.registry.models import Unit, UnitChange, WorkingMethod
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,22 @@ def test_a_working_method_renamed_since_the_import_makes_the_rows_naming_it_read
     solen = plan.rows[0]
     assert solen.action == "error"
     assert [m.text for m in solen.errors] == ["Okänt arbetssätt 'Utökade hembesök' på rad 2 (kolumn arbetssätt)."]
+
+
+def test_a_unit_named_again_by_a_later_row_the_other_way_is_refused_as_the_same_unit():
+    imported("ID;namn;kommunkod;telefon\nFC-1;Solen;2080;023-123 45")
+    plan = plan_import(csv_bytes("ID;namn;kommunkod;telefon\nFC-1;Solen;2080;023-123 45\nFC-1;Månen;2080;023-999 99"),
+                       "enheter.csv")
+    assert [row.action for row in plan.rows] == ["unchanged", "error"]
+    assert [m.text for m in plan.rows[1].errors] == ["På rad 3 (kolumn ID): samma enhet som på rad 2. Ta bort den ena."]
+    assert Unit.objects.get().name == "Solen"
+
+
+def test_a_change_to_the_importers_code_makes_every_row_read_again(monkeypatch):
+    imported()
+    monkeypatch.setattr(rows, "_importer_version", lambda: "a newer importer")
+    # read in full (nothing differs, so unchanged all the same), which reads how the export writes the units
+    with CaptureQueriesContext(connection) as queries:
+        plan = plan_import(csv_bytes(FILE), "enheter.csv")
+    assert [row.action for row in plan.rows] == ["unchanged", "unchanged"]
+    assert [query for query in queries if "registry_unitservice" in query["sql"]]

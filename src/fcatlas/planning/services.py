@@ -19,7 +19,6 @@ from scipy.spatial import cKDTree
 
 from fcatlas.analysis.coverage import (
     VULNERABILITY_CLASSES,
-    covered_children,
     distance_band_table,
     metric_coordinates,
     nearest_unit,
@@ -110,10 +109,18 @@ def _counting_frame() -> gpd.GeoDataFrame:
 
 
 @versioned
-def _nearest_distance_m(year: int) -> np.ndarray:
-    """Per demand point of the whole country, the distance to the nearest counting unit (inf when there is none):
-    one query per version of the data, which every kommun's and region's figures then take their part of."""
+def _national_nearest_distance_m(year: int) -> np.ndarray:
     return nearest_unit(current_index(year), _counting_frame())["nearest_unit_distance_m"].to_numpy()
+
+
+def _nearest_distance_m(index, year: int) -> np.ndarray:
+    """Per demand point of ``index`` (the whole country), the distance to the nearest counting unit (inf when there
+    is none): one query per version of the data, which every kommun's and region's figures take their part of;
+    afresh if the demand layer was replaced between the caller's reading of it and the cache's."""
+    distance = _national_nearest_distance_m(year)
+    if len(distance) != len(index):
+        distance = nearest_unit(index, _counting_frame())["nearest_unit_distance_m"].to_numpy()
+    return distance
 
 
 @versioned
@@ -127,7 +134,7 @@ def coverage_report(*, municipality: str | None = None, region: str | None = Non
     index = current_index(year)
     mask = _scope_mask(index.frame, municipality, region)
     demand = index.frame[mask]
-    distance = _nearest_distance_m(year)[mask]
+    distance = _nearest_distance_m(index, year)[mask]
     children = index.children[mask]
     covered = np.where(distance <= radius_m, children, 0.0)
     classes = index.vulnerability[mask]
@@ -179,7 +186,8 @@ def counting_units(*, municipality: str | None = None, region: str | None = None
 
 def _covered(radius_m: float, year: int) -> np.ndarray:
     """Children 0–5 of each demand point within the radius of a counting unit (0 beyond)."""
-    return covered_children(current_index(year), _counting_frame(), radius_m)
+    index = current_index(year)
+    return np.where(_nearest_distance_m(index, year) <= radius_m, index.children, 0.0)
 
 
 @versioned
@@ -358,7 +366,7 @@ def demand_points(*, municipality: str | None = None, region: str | None = None,
     index = current_index(year)
     inside = _scope_mask(index.frame, municipality, region)
     demand = index.frame[inside]
-    distance = _nearest_distance_m(year)[inside]
+    distance = _nearest_distance_m(index, year)[inside]
     covered = distance <= radius_m
     keep = ~covered if uncovered_only else np.ones(len(demand), dtype=bool)
     points = demand[keep].to_crs("EPSG:4326")

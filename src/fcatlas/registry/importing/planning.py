@@ -146,8 +146,7 @@ def plan_import(file, filename: str, *, user=None, limits: Limits = DEFAULT_LIMI
             cells = {column: unescape_formula(value) if type(value) is str and value[:1] == "'" else value
                      for column, value in cells.items()}
         fingerprint = row_fingerprint([cells.get(column) for column in read], salt)
-        row = (checker.unchanged_by_fingerprint(number, cells, meaning, fingerprint)
-               or checker.unchanged_as_exported(number, cells, meaning) or checker.check(number, cells, meaning))
+        row = checker.unchanged(number, cells, meaning, fingerprint) or checker.check(number, cells, meaning)
         if row.action in ("create", "update"):
             row.fingerprint = fingerprint
         row.messages.sort(key=lambda m: order.get(m.column, len(order)))  # in the file's column order

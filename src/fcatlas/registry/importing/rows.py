@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from fcatlas.accounts.permissions import can_edit_in_municipality
@@ -55,7 +56,7 @@ LIST_FIELDS = ("services", "working_methods", "staffing")
 class KnownUnit:
     """A unit already in the registry that a row of the file may name: what finds it, what tells whether the row
     is the one that last wrote it, and (read for every known unit at once, the first time a row needs it,
-    ``RowChecker.known``) how the export writes it and its normalised record."""
+    ``RowChecker.with_export_view``) how the export writes it and its normalised record."""
 
     pk: int
     version: int
@@ -65,6 +66,12 @@ class KnownUnit:
     synthetic: bool
     import_fingerprint: str
     exported: ExportItem | None = None
+
+    @property
+    def keys(self) -> tuple[tuple, ...]:
+        """The ways a row can name it, as ``RowChecker.seen`` marks them: by name and kommun, and by external id."""
+        by_name = ("name", normalise_name(self.name), self.municipality_id)
+        return (by_name, ("id", self.external_id)) if self.external_id else (by_name,)
 
     @functools.cached_property
     def record(self) -> dict:
@@ -109,15 +116,24 @@ EXTERNAL_ID_HEADER, NAME_HEADER = header("external_id"), header("name")
 MUNICIPALITY_CODE_HEADER = PLACE_COLUMNS["municipality_code"][0]
 
 
-FINGERPRINT_SCHEME = 1
-"""Raised when the importer reads the same cells differently, so that no row is taken as unchanged by a
-fingerprint an earlier importer gave it."""
+IMPORTER_SOURCES = ("registry/importing/rows.py", "registry/importing/values.py", "registry/vocabulary.py",
+                    "registry/schedules.py", "registry/editing.py", "tabular.py")
+"""The code that turns a row's cells into a unit record: a change to any of them changes every fingerprint."""
+
+
+@functools.cache
+def _importer_version() -> str:
+    package = Path(__file__).resolve().parents[2]
+    digest = hashlib.blake2b(digest_size=16)
+    for source in IMPORTER_SOURCES:
+        digest.update((package / source).read_bytes())
+    return digest.hexdigest()
 
 
 def fingerprint_salt(method_names: dict[str, str], read: list[tuple[str, tuple]]) -> str:
-    """What a file's rows are read with besides their cells: the importer, the reference data (kommun names and
-    codes), the working methods' names and the file's columns with what each means."""
-    with_what = json.dumps([FINGERPRINT_SCHEME, reference_version(), sorted(method_names.items()), read],
+    """What a file's rows are read with besides their cells: the importer's code, the reference data (kommun names
+    and codes), the working methods' names and the file's columns with what each means."""
+    with_what = json.dumps([_importer_version(), reference_version(), sorted(method_names.items()), read],
                            ensure_ascii=False)
     return hashlib.blake2b(with_what.encode(), digest_size=16).hexdigest()
 
@@ -183,7 +199,7 @@ class RowChecker:
         for unit in self.units:
             self.by_name.setdefault((unit.municipality_id, normalise_name(unit.name)), []).append(unit)
 
-    def known(self, unit: KnownUnit) -> KnownUnit | None:
+    def with_export_view(self, unit: KnownUnit) -> KnownUnit | None:
         """``unit`` with how the export writes it, read for every known unit the first time a row needs one (a file
         whose rows all match their fingerprints never reads them); None if it has been removed since."""
         if unit.exported is None:
@@ -206,58 +222,49 @@ class RowChecker:
     def error(self, row: RowPlan, column: str, text: str):
         row.messages.append(Message(text, column))
 
-    def _named_unit(self, cells: dict) -> tuple[KnownUnit | None, tuple | None]:
-        """The known unit a row names as the export writes it (by external id, else by name and kommun code) and
-        the key that marks it as seen; (None, None) when that takes more than reading two cells, or it may not be
-        touched without the full check (named twice, or in a kommun the user may not edit)."""
+    def _named_unit(self, cells: dict) -> KnownUnit | None:
+        """The known unit a row names as the export writes it (by external id, else by name and kommun code); None
+        when that takes more than reading two cells, or when it may not be touched without the full check (named by
+        an earlier row, or in a kommun the user may not edit)."""
         external_id = cells.get(EXTERNAL_ID_HEADER)
         if external_id:
-            key = ("id", external_id)
             existing = self.by_external_id.get(external_id)
         else:
             name, code = cells.get(NAME_HEADER), cells.get(MUNICIPALITY_CODE_HEADER)
             matches = self.by_name.get((code, normalise_name(name)), []) if name and code else []
             existing = matches[0] if len(matches) == 1 else None
-            key = ("name", normalise_name(name), code) if existing else None
-        if existing is None or key in self.seen or (
+        if existing is None or any(key in self.seen for key in existing.keys) or (
                 self.user is not None and not can_edit_in_municipality(self.user, existing.municipality_id)):
-            return None, None
-        return existing, key
+            return None
+        return existing
 
-    def _unchanged(self, number: int, key: tuple, existing: KnownUnit, meaning: dict[str, tuple]) -> RowPlan:
-        self.seen[key] = number
+    def unchanged(self, number: int, cells: dict, meaning: dict[str, tuple], fingerprint: str) -> RowPlan | None:
+        """The plan of a row known to change nothing without parsing it: the row is, to the cell, the one that last
+        wrote the unit it names (``fingerprint``; nothing has saved the unit since: a file imported again), or it
+        reads, in every column the importer reads, exactly as the export writes that unit (an export handed back).
+        Any other row, and any row ``check`` would find fault with (a duplicate, a kommun the user may not edit),
+        gets ``None`` and is checked in full."""
+        existing = self._named_unit(cells)
+        if existing is None:
+            return None
+        if existing.import_fingerprint != fingerprint:
+            if self.with_export_view(existing) is None:
+                return None
+            exported = exported_row(existing.exported, self.method_names)
+            for column, value in cells.items():
+                kind = meaning.get(column)
+                if kind and kind[0] != "ignore" and (column not in exported or (
+                        value != exported[column] and _cell_text(value) != _cell_text(exported[column]))):
+                    return None
+        for key in existing.keys:
+            self.seen[key] = number
         scalars = {kind[1] for kind in meaning.values() if kind[0] == "scalar"}
         stored = {"name": existing.name, "external_id": existing.external_id,
                   "municipality_id": existing.municipality_id, "synthetic": existing.synthetic}
         municipality = self.names.by_code[existing.municipality_id]
         return RowPlan(number=number, action="unchanged", name=existing.name, municipality_code=municipality.code,
                        municipality_name=municipality.name, unit_pk=existing.pk, unit_version=existing.version,
-                       record={key: value for key, value in stored.items() if key in scalars})
-
-    def unchanged_by_fingerprint(self, number: int, cells: dict, meaning: dict[str, tuple],
-                                 fingerprint: str) -> RowPlan | None:
-        """The plan of a row that is, to the cell, the row that last wrote the unit it names (nothing has saved the
-        unit since): unchanged, known without parsing it or reading the unit (a file imported again)."""
-        existing, key = self._named_unit(cells)
-        if existing is None or existing.import_fingerprint != fingerprint:
-            return None
-        return self._unchanged(number, key, existing, meaning)
-
-    def unchanged_as_exported(self, number: int, cells: dict, meaning: dict[str, tuple]) -> RowPlan | None:
-        """The plan of a row that reads, in every column the importer reads, exactly as the export writes the unit
-        it names: unchanged, known without parsing it (a re-import of an export of 10 000 units). Any other row,
-        and any row ``check`` would find fault with (a duplicate, a kommun the user may not edit), gets ``None``
-        and is checked in full."""
-        existing, key = self._named_unit(cells)
-        if existing is None or self.known(existing) is None:
-            return None
-        exported = exported_row(existing.exported, self.method_names)
-        for column, value in cells.items():
-            kind = meaning.get(column)
-            if kind and kind[0] != "ignore" and (column not in exported or (
-                    value != exported[column] and _cell_text(value) != _cell_text(exported[column]))):
-                return None
-        return self._unchanged(number, key, existing, meaning)
+                       record={field: value for field, value in stored.items() if field in scalars})
 
     def check(self, number: int, cells: dict, meaning: dict[str, tuple]) -> RowPlan:
         row = RowPlan(number=number)
@@ -476,14 +483,19 @@ class RowChecker:
         else:
             key = None
         if key:
-            if key in self.seen:
+            # an earlier row may have named the same unit the other way (by its external id, or by name and kommun)
+            earlier = self.seen.get(key) or next(
+                (self.seen[other] for other in (existing.keys if existing else ()) if other in self.seen), None)
+            if earlier:
                 column = self.header("external_id" if key[0] == "id" else "name",
                                      default="externt id" if key[0] == "id" else "namn")
-                self.error(row, column, f"{self.where(row, column).capitalize()}: samma enhet som på "
-                                        f"{self.row_word} {self.seen[key]}. Ta bort den ena.")
-            self.seen.setdefault(key, row.number)
+                where = self.where(row, column)  # capitalised by its first letter: the column keeps its own case
+                self.error(row, column, f"{where[0].upper()}{where[1:]}: samma enhet som på "
+                                        f"{self.row_word} {earlier}. Ta bort den ena.")
+            for seen_key in (key, *(existing.keys if existing else ())):
+                self.seen.setdefault(seen_key, row.number)
         if existing:
-            existing = self.known(existing)
+            existing = self.with_export_view(existing)
         if existing:
             row.unit_pk, row.unit_version = existing.pk, existing.version
             row.name = row.name or existing.name
