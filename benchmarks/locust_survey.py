@@ -394,39 +394,23 @@ class Respondent(FastHttpUser):
         raise RuntimeError("the server did not accept the answers as complete")
 
 
+PUBLIC_PATHS = ("/", "/hitta/?q=41319", "/api/v1/units.geojson", "/api/v1/municipalities.geojson", "/api/v1/coverage",
+                "/enheter/<id>/")
+"""What a visitor reads: the start page's map, find-a-centre, the three API layers and a unit's page."""
+
+
 class Visitor(FastHttpUser):
     fixed_count = VISITORS
     wait_time = between(1, 3)
 
-    def _ask(self, url: str, name: str) -> None:
-        with self.client.get(url, name=f"public: {name}", headers={"Accept-Encoding": "gzip"},
-                             catch_response=True) as response:
+    @task
+    def public_path(self):
+        """One of ``PUBLIC_PATHS``, each as often as the others; a unit's page for a unit drawn at random."""
+        path = random.choice(PUBLIC_PATHS)
+        with self.client.get(path.replace("<id>", random.choice(UNIT_IDS)), name=f"public: {path}",
+                             headers={"Accept-Encoding": "gzip"}, catch_response=True) as response:
             if response.status_code in (200, 304):
                 response.success()
             else:
                 response.failure(f"HTTP {response.status_code}")
-
-    @task
-    def start_page(self):
-        self._ask("/", "/")
-
-    @task
-    def find_centre(self):
-        self._ask("/hitta/?q=41319", "/hitta/?q=41319")
-
-    @task
-    def units_layer(self):
-        self._ask("/api/v1/units.geojson", "/api/v1/units.geojson")
-
-    @task
-    def municipalities_layer(self):
-        self._ask("/api/v1/municipalities.geojson", "/api/v1/municipalities.geojson")
-
-    @task
-    def coverage(self):
-        self._ask("/api/v1/coverage", "/api/v1/coverage")
-
-    @task
-    def unit_page(self):
-        self._ask(f"/enheter/{random.choice(UNIT_IDS)}/", "/enheter/<id>/")
 
