@@ -7,13 +7,13 @@ local-memory cache): each worker builds a layer once per data version, then answ
 """
 
 import gzip
-import json
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
+from fcatlas import jsontext
 from fcatlas.planning.answers import cache_key, data_versions
 
 GEOJSON = "application/geo+json"
@@ -21,7 +21,7 @@ MIN_COMPRESSED_BYTES = 1024
 
 
 def _encoded(collection: dict) -> tuple[bytes, bytes | None]:
-    body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+    body = jsontext.dumps(collection)
     return body, gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= MIN_COMPRESSED_BYTES else None
 
 

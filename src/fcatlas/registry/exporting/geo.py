@@ -2,9 +2,10 @@
 time so that memory stays flat in their number."""
 
 import itertools
-import json
 import tempfile
 from pathlib import Path
+
+from fcatlas import jsontext
 
 from .rows import EXPORT_CHUNK, NUMBER_COLUMNS, columns, items_and_rows, metadata
 
@@ -25,11 +26,8 @@ def features(units):
 
 
 def write_geojson(units) -> bytes:
-    def encoded(value) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-    head = encoded({"type": "FeatureCollection", "name": GPKG_LAYER, "metadata": metadata(units)})[:-1]
-    return "".join([head, ',"features":[', ",".join(map(encoded, features(units))), "]}"]).encode("utf-8")
+    head = jsontext.dumps({"type": "FeatureCollection", "name": GPKG_LAYER, "metadata": metadata(units)})[:-1]
+    return b"".join([head, b',"features":[', b",".join(map(jsontext.dumps, features(units))), b"]}"])
 
 
 def write_gpkg(units) -> bytes:

@@ -18,6 +18,7 @@ import zipfile
 from functools import cached_property
 from typing import NamedTuple
 
+from fcatlas import jsontext
 from fcatlas.reference.names import organisation_name_of
 
 from ..models import ServiceType, UnitService, WorkingMethod
@@ -381,7 +382,7 @@ def hsds_package(units) -> dict:
 
 
 def _line(item: dict) -> bytes:
-    return json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return jsontext.dumps(item) + b"\n"
 
 
 def write_hsds(units) -> bytes:

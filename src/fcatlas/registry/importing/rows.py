@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from dataclasses import dataclass, field
 
+from fcatlas import jsontext
 from fcatlas.accounts.permissions import can_edit_in_municipality
 from fcatlas.formatting import format_distance
 from fcatlas.geo import sweref_in_sweden, to_wgs84
@@ -141,8 +142,7 @@ def fingerprint_salt(method_names: dict[str, str], read: list[tuple[str, tuple]]
 def row_fingerprint(cells: list, salt: str) -> str:
     """A fingerprint of a row's cells in the columns the importer reads, read with ``salt``
     (``fingerprint_salt``): the same fingerprint, the same unit record."""
-    return hashlib.blake2b(json.dumps([salt, cells], ensure_ascii=False, default=repr).encode(),
-                           digest_size=16).hexdigest()
+    return hashlib.blake2b(jsontext.dumps([salt, cells], default=repr), digest_size=16).hexdigest()
 
 
 @dataclass
