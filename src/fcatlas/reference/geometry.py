@@ -21,11 +21,13 @@ def _to_sweref(xy: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def _municipalities() -> tuple[list[str], list, shapely.STRtree, dict[str, str]]:
+def _municipalities() -> tuple[list[str], list, shapely.STRtree, dict[str, str], dict[str, object]]:
+    """(codes, polygons, their tree, {code: name}, {code: polygon})."""
     rows = list(Municipality.objects.values_list("code", "geometry", "name"))
     codes = [code for code, _, _ in rows]
     polygons = [shapely.transform(shape(geometry), _to_sweref) for _, geometry, _ in rows]
-    return codes, polygons, shapely.STRtree(polygons), {code: name for code, _, name in rows}
+    return (codes, polygons, shapely.STRtree(polygons), {code: name for code, _, name in rows},
+            dict(zip(codes, polygons, strict=True)))
 
 
 def forget() -> None:
@@ -34,11 +36,7 @@ def forget() -> None:
 
 def municipality_polygon(code: str):
     """The kommun's boundary in EPSG:3006, or None for an unknown code."""
-    codes, polygons, _, _ = _municipalities()
-    try:
-        return polygons[codes.index(code)]
-    except ValueError:
-        return None
+    return _municipalities()[4].get(code)
 
 
 def municipality_name(code: str) -> str | None:
@@ -51,7 +49,7 @@ def point(lon: float, lat: float) -> shapely.Point:
 
 def nearest_municipality(lon: float, lat: float) -> tuple[str, float]:
     """(code of the kommun containing or nearest to a WGS 84 point, its distance in metres: 0 inside)."""
-    codes, polygons, tree, _ = _municipalities()
+    codes, polygons, tree, _, _ = _municipalities()
     here = point(lon, lat)
     index = int(tree.nearest(here))
     return codes[index], polygons[index].distance(here)

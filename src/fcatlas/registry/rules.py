@@ -46,6 +46,9 @@ PRINCIPALS, OPERATING_FORMS, PROFESSIONS = tuple(Principal.values), tuple(Operat
 
 _PHONE = re.compile(r"^\+?[\d\s\-–()/]{5,25}$")
 _POSTCODE = re.compile(r"^\d{5}$")
+_EMAIL = EmailValidator()
+_WEBSITE = URLValidator(schemes=["http", "https"])
+"""Built once: a validator built for each record compiled its expressions again (a tenth of an import's plan)."""
 
 
 @dataclass(frozen=True)
@@ -239,13 +242,13 @@ def _contact(record, add) -> None:
     email = record.get("email") or ""
     if email:
         try:
-            EmailValidator()(email)
+            _EMAIL(email)
         except ValidationError:
             add("email", f"E-postadressen {email!r} är inte giltig; skriv till exempel familjecentralen@kommun.se.")
     website = record.get("website") or ""
     if website:
         try:
-            URLValidator(schemes=["http", "https"])(website)
+            _WEBSITE(website)
         except ValidationError:
             add("website", f"Webbadressen {website!r} är inte giltig; den ska börja med https:// eller http://.")
     for code in record.get("languages") or []:
