@@ -24,16 +24,19 @@ from fcatlas.registry.queries import unit_feature
 from fcatlas.registry.summaries import classification_counts
 
 from . import families
+from .pages import page_once_per_version
 
 
 def start(request):
-    context = coverage_context(request, compare="region")
-    return render(request, "atlas/start.html", context | {
-        "regions": Region.objects.all(),
-        "areas": queries.vulnerable_areas(year=context["year"]).defer("geometry"),
-        "units": classification_counts(Unit.objects.all()),
-        "municipalities_with_units": Unit.objects.values("municipality").distinct().count(),
-    })
+    def context() -> dict:
+        coverage = coverage_context(request, compare="region")
+        return coverage | {
+            "areas": queries.vulnerable_areas(year=coverage["year"]).defer("geometry"),
+            "units": classification_counts(Unit.objects.all()),
+            "municipalities_with_units": Unit.objects.values("municipality").distinct().count(),
+        }
+
+    return page_once_per_version(request, "atlas/_start.html", context)
 
 
 COMPARISON_HEADERS = ("Kod", "Namn", "Enheter", "Barn 0–5 år", "Enheter per 10 000 barn", "Andel barn inom radien",

@@ -1,0 +1,40 @@
+"""Pages that show every visitor the same figures are rendered once per version of the data they show.
+
+A page's content (everything inside the site frame) is a function of the registry, the reference data, the
+demand layer, the query string and the language, so it is rendered once for each of them and kept in the cache
+(``planning.answers``: versions read at each call, nothing to invalidate by hand). The frame around it (the menu,
+the signed-in user, the language switch with its CSRF token) is rendered for every request. The content template
+is rendered with a request that holds only the path and the query (``anonymous_copy``), so nothing of one visitor
+can be kept and shown to the next.
+"""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from fcatlas.planning.answers import ALL_DATA, cache_key, data_versions
+
+
+def anonymous_copy(request) -> HttpRequest:
+    """The request as anyone would send it: its path and query string, and nobody's session, user or cookies."""
+    copy = HttpRequest()
+    copy.method, copy.path, copy.path_info, copy.GET = "GET", request.path, request.path_info, request.GET.copy()
+    return copy
+
+
+def page_once_per_version(request, content_template: str, context: Callable[[], dict], *, title: str = "",
+                          depends_on: tuple[str, ...] = ALL_DATA):
+    """The page whose content is ``content_template`` rendered with ``context()``; ``context`` is called, and the
+    template rendered, only when this path, query and language have no content for the current data versions."""
+    key = cache_key("page", content_template, request.path, sorted(request.GET.lists()), get_language(),
+                    data_versions(depends_on))
+    content = cache.get(key)
+    if content is None:
+        content = render_to_string(content_template, context(), request=anonymous_copy(request))
+        cache.set(key, content, timeout=None)
+    return render(request, "atlas/page.html", {"content": mark_safe(content), "title": title})
