@@ -46,10 +46,8 @@ SMALL_AREA_HEADERS = ("RegSO-kod", "Område (RegSO)", "Kommunkod", "Barn 0–5 �
 
 
 def _comparison_download(request, context: dict, name: str, title: str):
-    """The comparison table of a page as a file (``?format=csv|xlsx|geojson``), or ``None`` for the page."""
+    """The comparison table of a page as a file (``?format=csv|xlsx|geojson``)."""
     file_format = requested_format(request, geometry=True)
-    if not file_format:
-        return None
     table = context["comparison"]
     model = Region if table["level"] == "region" else Municipality
     shapes = dict(model.objects.filter(code__in=[row["code"] for row in table["rows"]]).values_list(
@@ -64,44 +62,57 @@ def _comparison_download(request, context: dict, name: str, title: str):
 
 
 def region_list(request):
-    context = coverage_context(request, compare="region")
-    return _comparison_download(request, context, "regioner", "Regionerna jämförda") or render(
-        request, "atlas/region_list.html", context)
+    if requested_format(request, geometry=True):
+        return _comparison_download(request, coverage_context(request, compare="region"), "regioner",
+                                    "Regionerna jämförda")
+    return page_once_per_version(request, "atlas/_region_list.html",
+                                 lambda: coverage_context(request, compare="region"), title="Regioner")
 
 
 def region_detail(request, code):
     region = get_object_or_404(Region.objects.defer("geometry"), code=code)
-    context = coverage_context(request, region=region.code, compare="municipality")
-    download = _comparison_download(request, context, f"kommuner-{region.code}", f"Kommunerna i {region.name} jämförda")
-    return download or render(request, "atlas/region_detail.html", context | {
-        "region": region,
-        "municipality_count": region.municipalities.count(),
-        "areas_by_year": _by_year(queries.vulnerable_areas(region=region.code)),
-        "units": classification_counts(Unit.objects.filter(municipality__region=region)),
-    })
+    if requested_format(request, geometry=True):
+        return _comparison_download(request, coverage_context(request, region=region.code, compare="municipality"),
+                                    f"kommuner-{region.code}", f"Kommunerna i {region.name} jämförda")
+
+    def context() -> dict:
+        return coverage_context(request, region=region.code, compare="municipality") | {
+            "region": region,
+            "municipality_count": region.municipalities.count(),
+            "areas_by_year": _by_year(queries.vulnerable_areas(region=region.code)),
+            "units": classification_counts(Unit.objects.filter(municipality__region=region)),
+        }
+
+    return page_once_per_version(request, "atlas/_region_detail.html", context, title=region.name)
 
 
 def municipality_list(request):
-    context = coverage_context(request, compare="municipality")
-    return _comparison_download(request, context, "kommuner", "Kommunerna jämförda") or render(
-        request, "atlas/municipality_list.html", context)
+    if requested_format(request, geometry=True):
+        return _comparison_download(request, coverage_context(request, compare="municipality"), "kommuner",
+                                    "Kommunerna jämförda")
+    return page_once_per_version(request, "atlas/_municipality_list.html",
+                                 lambda: coverage_context(request, compare="municipality"), title="Kommuner")
 
 
 def municipality_detail(request, code):
     municipality = get_object_or_404(Municipality.objects.select_related("region").defer(
         "geometry", "region__geometry"), code=code)
-    context = coverage_context(request, municipality=municipality.code)
     file_format = requested_format(request, geometry=True)
     if file_format:
-        return _small_area_download(file_format, municipality, context)
-    return render(request, "atlas/municipality_detail.html", context | {
-        "municipality": municipality,
-        "areas_by_year": _by_year(queries.vulnerable_areas(municipality=municipality.code)),
-        "units": classification_counts(municipality.units.all()),
-        "unit_list": sorted(municipality.units.all(), key=lambda unit: swedish_key(unit.name)),
-        "small_areas": small_area_table(municipality=municipality.code, radius_m=context["coverage"]["radius_m"],
-                                        year=context["year"]),
-    })
+        return _small_area_download(file_format, municipality, coverage_context(request, municipality=municipality.code))
+
+    def context() -> dict:
+        coverage = coverage_context(request, municipality=municipality.code)
+        return coverage | {
+            "municipality": municipality,
+            "areas_by_year": _by_year(queries.vulnerable_areas(municipality=municipality.code)),
+            "units": classification_counts(municipality.units.all()),
+            "unit_list": sorted(municipality.units.all(), key=lambda unit: swedish_key(unit.name)),
+            "small_areas": small_area_table(municipality=municipality.code, radius_m=coverage["coverage"]["radius_m"],
+                                            year=coverage["year"]),
+        }
+
+    return page_once_per_version(request, "atlas/_municipality_detail.html", context, title=municipality.name)
 
 
 def _small_area_download(file_format: str, municipality: Municipality, context: dict):
