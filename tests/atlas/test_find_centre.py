@@ -135,6 +135,21 @@ def test_an_unreachable_geocoder_is_said_and_the_page_still_answers(client, cent
     assert "Adressökningen svarar inte just nu" in response.content.decode()
 
 
+def test_a_geocoder_that_did_not_answer_is_asked_again_at_the_next_search(client, centres, settings):
+    settings.GEOCODER_URL = "http://127.0.0.1:9/search"
+    assert client.get("/hitta/", {"q": "Exempelgatan 1 Kungsbacka"}).status_code == 404
+
+    server = HTTPServer(("127.0.0.1", 0), _Nominatim)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/search"
+    try:
+        again = client.get("/hitta/", {"q": "Exempelgatan 1 Kungsbacka"})
+    finally:
+        server.shutdown()
+    assert again.status_code == 200
+    assert names(again.content.decode())[0] == "Familjecentralen Kungsbacka"
+
+
 def test_the_finder_speaks_english_and_arabic_right_to_left_and_the_switch_keeps_the_page(client, centres):
     english = client.get("/hitta/", {"q": "415 05"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en" dir="ltr">' in english

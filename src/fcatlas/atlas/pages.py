@@ -1,7 +1,8 @@
 """Pages that show every visitor the same figures are rendered once per version of the data they show.
 
 A page's content (everything inside the site frame) is a function of the registry, the reference data, the
-demand layer, the query string and the language, so it is rendered once for each of them and kept in the cache
+demand layer, the query string, the language and the day (what is open today), so it is rendered once for each of
+them and kept in the cache
 (``planning.answers``: versions read at each call, nothing to invalidate by hand). The frame around it (the menu,
 the signed-in user, the language switch with its CSRF token) is rendered for every request. The content template
 is rendered with a request that holds only the path and the query (``anonymous_copy``), so nothing of one visitor
@@ -14,6 +15,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -28,13 +30,20 @@ def anonymous_copy(request) -> HttpRequest:
 
 
 def page_once_per_version(request, content_template: str, context: Callable[[], dict], *, title: str = "",
-                          depends_on: tuple[str, ...] = ALL_DATA):
+                          depends_on: tuple[str, ...] = ALL_DATA, status_of: Callable[[dict], int] | None = None,
+                          kept: Callable[[dict], bool] | None = None):
     """The page whose content is ``content_template`` rendered with ``context()``; ``context`` is called, and the
-    template rendered, only when this path, query and language have no content for the current data versions."""
+    template rendered, only when this path, query and language have no content for the current data versions.
+    ``status_of(context)`` gives the page's status code, kept with its content (200 if not given); content for
+    which ``kept(context)`` is false (an answer from outside the data) is shown and not kept."""
     key = cache_key("page", content_template, request.path, sorted(request.GET.lists()), get_language(),
-                    data_versions(depends_on))
-    content = cache.get(key)
-    if content is None:
-        content = render_to_string(content_template, context(), request=anonymous_copy(request))
-        cache.set(key, content, timeout=None)
-    return render(request, "atlas/page.html", {"content": mark_safe(content), "title": title})
+                    timezone.localdate(), data_versions(depends_on))
+    found = cache.get(key)
+    if found is None:
+        values = context()
+        found = (render_to_string(content_template, values, request=anonymous_copy(request)),
+                 status_of(values) if status_of else 200)
+        if kept is None or kept(values):
+            cache.set(key, found, timeout=None)
+    content, status = found
+    return render(request, "atlas/page.html", {"content": mark_safe(content), "title": title}, status=status)

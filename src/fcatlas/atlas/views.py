@@ -137,8 +137,14 @@ def _by_year(areas) -> list[tuple[int, list]]:
 
 def find_centre(request):
     """Hitta familjecentral: the nearest centres to a postcode, a place, an address or the visitor's position."""
+    return page_once_per_version(request, "atlas/_find_centre.html", lambda: _found_centres(request),
+                                 title=_("Hitta familjecentral"), status_of=lambda found: found["status"],
+                                 kept=lambda found: not found["geocoded"])
+
+
+def _found_centres(request) -> dict:
     text = (request.GET.get("q") or "").strip()[:120]
-    place, choices, error = None, [], None
+    place, choices, error, geocoded = None, [], None, False
     if request.GET.get("lat") or request.GET.get("lon"):
         place = families.position(request.GET.get("lat"), request.GET.get("lon"), request.GET.get("plats", ""))
         if place is None:
@@ -146,6 +152,7 @@ def find_centre(request):
     elif text:
         matches = families.place_index().find(text)
         if not matches:
+            geocoded = bool(settings.GEOCODER_URL)  # the geocoder's answer, or its failure, is not the registry's to keep
             try:
                 matches = families.geocode_address(text)
             except families.GeocoderError as geocoder_error:
@@ -165,13 +172,14 @@ def find_centre(request):
         # The place keeps its own direction inside an Arabic heading (postcodes, Swedish names).
         heading = _("Närmast dig") if place.name == families.YOUR_POSITION else mark_safe(
             conditional_escape(_("Närmast %(place)s")) % {"place": format_html("<bdi dir='ltr'>{}</bdi>", name)})
-    return render(request, "atlas/find_centre.html", {
+    return {
         "text": text, "place": place, "heading": heading, "choices": choices, "error": error, "found": found,
         "count": count, "attribution": families.POSTCODE_ATTRIBUTION, "geocoder": bool(settings.GEOCODER_URL),
         "registry_synthetic": Unit.objects.filter(synthetic=True).exists(),
         "region_code": found[0].unit.municipality.region_id if found else None,
         "unit_ids": ",".join(str(item.unit.pk) for item in found),
-    }, status=404 if error and not place else 200)
+        "status": 404 if error and not place else 200, "geocoded": geocoded,
+    }
 
 
 def found_units_geojson(request):
