@@ -99,7 +99,8 @@ def municipality_detail(request, code):
         "geometry", "region__geometry"), code=code)
     file_format = requested_format(request, geometry=True)
     if file_format:
-        return _small_area_download(file_format, municipality, coverage_context(request, municipality=municipality.code))
+        return _small_area_download(file_format, municipality,
+                                    coverage_context(request, municipality=municipality.code))
 
     def context() -> dict:
         coverage = coverage_context(request, municipality=municipality.code)
@@ -152,7 +153,7 @@ def _found_centres(request) -> dict:
     elif text:
         matches = families.place_index().find(text)
         if not matches:
-            geocoded = bool(settings.GEOCODER_URL)  # the geocoder's answer, or its failure, is not the registry's to keep
+            geocoded = bool(settings.GEOCODER_URL)  # its answer, or its failure, is not the registry's to keep
             try:
                 matches = families.geocode_address(text)
             except families.GeocoderError as geocoder_error:
