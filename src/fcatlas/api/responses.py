@@ -14,7 +14,8 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
 from fcatlas import jsontext
-from fcatlas.planning.answers import cache_key, data_versions
+from fcatlas.planning.answers import data_versions
+from fcatlas.registry.queries import cache_key
 
 GEOJSON = "application/geo+json"
 MIN_COMPRESSED_BYTES = 1024

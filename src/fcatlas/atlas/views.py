@@ -14,17 +14,23 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from fcatlas.formatting import format_distance, swedish_key
+from fcatlas.planning.answers import data_versions
 from fcatlas.planning.context import coverage_context
 from fcatlas.planning.downloads import requested_format, table_response
 from fcatlas.planning.services import small_area_table, small_areas_geojson
 from fcatlas.reference import queries
 from fcatlas.reference.models import Municipality, Region
 from fcatlas.registry.models import Unit
+from fcatlas.registry.pages import page_once_per_version
 from fcatlas.registry.queries import unit_feature
 from fcatlas.registry.summaries import classification_counts
 
 from . import families
-from .pages import page_once_per_version
+
+
+def _page(request, content_template: str, context, **options):
+    """An atlas page whose content is rendered once per version of the registry, reference data and demand layer."""
+    return page_once_per_version(request, content_template, context, versions=data_versions(), **options)
 
 
 def start(request):
@@ -36,7 +42,7 @@ def start(request):
             "municipalities_with_units": Unit.objects.values("municipality").distinct().count(),
         }
 
-    return page_once_per_version(request, "atlas/_start.html", context)
+    return _page(request, "atlas/_start.html", context)
 
 
 COMPARISON_HEADERS = ("Kod", "Namn", "Enheter", "Barn 0–5 år", "Enheter per 10 000 barn", "Andel barn inom radien",
@@ -65,7 +71,7 @@ def region_list(request):
     if requested_format(request, geometry=True):
         return _comparison_download(request, coverage_context(request, compare="region"), "regioner",
                                     "Regionerna jämförda")
-    return page_once_per_version(request, "atlas/_region_list.html",
+    return _page(request, "atlas/_region_list.html",
                                  lambda: coverage_context(request, compare="region"), title="Regioner")
 
 
@@ -83,14 +89,14 @@ def region_detail(request, code):
             "units": classification_counts(Unit.objects.filter(municipality__region=region)),
         }
 
-    return page_once_per_version(request, "atlas/_region_detail.html", context, title=region.name)
+    return _page(request, "atlas/_region_detail.html", context, title=region.name)
 
 
 def municipality_list(request):
     if requested_format(request, geometry=True):
         return _comparison_download(request, coverage_context(request, compare="municipality"), "kommuner",
                                     "Kommunerna jämförda")
-    return page_once_per_version(request, "atlas/_municipality_list.html",
+    return _page(request, "atlas/_municipality_list.html",
                                  lambda: coverage_context(request, compare="municipality"), title="Kommuner")
 
 
@@ -113,7 +119,7 @@ def municipality_detail(request, code):
                                             year=coverage["year"]),
         }
 
-    return page_once_per_version(request, "atlas/_municipality_detail.html", context, title=municipality.name)
+    return _page(request, "atlas/_municipality_detail.html", context, title=municipality.name)
 
 
 def _small_area_download(file_format: str, municipality: Municipality, context: dict):
@@ -138,7 +144,7 @@ def _by_year(areas) -> list[tuple[int, list]]:
 
 def find_centre(request):
     """Hitta familjecentral: the nearest centres to a postcode, a place, an address or the visitor's position."""
-    return page_once_per_version(request, "atlas/_find_centre.html", lambda: _found_centres(request),
+    return _page(request, "atlas/_find_centre.html", lambda: _found_centres(request),
                                  title=_("Hitta familjecentral"), status_of=lambda found: found["status"],
                                  kept=lambda found: not found["geocoded"])
 

@@ -8,13 +8,12 @@ that changes an answer it got does not change the cached one.
 """
 
 import functools
-import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
 
 from fcatlas.reference.versions import reference_version
-from fcatlas.registry.queries import registry_version
+from fcatlas.registry.queries import cache_key, registry_version
 
 from .inputs import demand_version
 
@@ -25,10 +24,6 @@ ALL_DATA = tuple(VERSIONS)
 
 def data_versions(depends_on: tuple[str, ...] = ALL_DATA) -> tuple:
     return tuple((name, VERSIONS[name]()) for name in depends_on)
-
-
-def cache_key(kind: str, *parts) -> str:
-    return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def versioned(function):

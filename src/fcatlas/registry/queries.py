@@ -1,5 +1,7 @@
 """Finding units: the filters shared by the list page, the map and the API."""
 
+import hashlib
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, QuerySet
 
@@ -63,6 +65,11 @@ def page_in_swedish_order(units: QuerySet[Unit], number, per_page: int = 50) -> 
     loaded = units.select_related("municipality").in_bulk(page.object_list)
     page.object_list = [loaded[pk] for pk in page.object_list]
     return page
+
+
+def cache_key(kind: str, *parts) -> str:
+    """A cache key for an answer of ``kind`` from ``parts`` (its arguments and the data versions it was built from)."""
+    return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def registry_version() -> tuple[int, int]:

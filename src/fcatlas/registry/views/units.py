@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext
 from fcatlas.accounts.permissions import can_edit_any, can_edit_unit, editable_municipalities
 from fcatlas.formatting import swedish_key
 from fcatlas.reference.models import Municipality, Region
+from fcatlas.reference.versions import reference_version
 
 from .. import schedules
 from ..completeness import missing_answers
@@ -20,7 +22,8 @@ from ..exporting.rows import DATA_LICENCE
 from ..editing import PREFETCH, EditConflict, remove_unit, save_unit, unit_record
 from ..forms import UnitForm, form_field
 from ..models import Classification, ServiceType, Source, Status, Unit, UnitChange, WorkingMethod
-from ..queries import filter_units, page_in_swedish_order
+from ..pages import page_once_per_version
+from ..queries import filter_units, page_in_swedish_order, registry_version
 from ..rules import RuleViolation
 from ..translations import day_names
 from ..vocabulary import LANGUAGES, label
@@ -47,24 +50,34 @@ def unit_list(request):
 
 
 def unit_detail(request, pk):
-    unit = get_object_or_404(Unit.objects.select_related("municipality__region").prefetch_related(*PREFETCH), pk=pk)
-    record = unit_record(unit)
-    today = date.today().weekday()
-    return render(request, "registry/unit_detail.html", {
-        "unit": unit,
-        "record": record,
-        "opening_hours": schedules.entry_parts(record["opening_hours"], day_names()),
-        "drop_in_hours": schedules.entry_parts(record["drop_in_hours"], day_names()),
-        "today": [f"{opens.replace(':', '.')}–{closes.replace(':', '.')}"
-                  for opens, closes in schedules.hours_on(record["opening_hours"], today)],
-        "languages": [gettext(LANGUAGES[code]) for code in record["languages"]],
-        "services": unit.services.all(),
-        "staffing": unit.staffing.all(),
-        "methods": unit.working_methods.all(),
-        "missing": missing_answers(record),
-        "changes": unit.changes.select_related("changed_by"),
-        "can_edit": can_edit_unit(request.user, unit),
-    })
+    unit = get_object_or_404(Unit.objects.select_related("municipality__region"), pk=pk)
+    can_edit, signed_in = can_edit_unit(request.user, unit), request.user.is_authenticated
+
+    def context() -> dict:
+        prefetch_related_objects([unit], *PREFETCH)
+        record = unit_record(unit)
+        today = date.today().weekday()
+        return {
+            "unit": unit,
+            "record": record,
+            "opening_hours": schedules.entry_parts(record["opening_hours"], day_names()),
+            "drop_in_hours": schedules.entry_parts(record["drop_in_hours"], day_names()),
+            "today": [f"{opens.replace(':', '.')}–{closes.replace(':', '.')}"
+                      for opens, closes in schedules.hours_on(record["opening_hours"], today)],
+            "languages": [gettext(LANGUAGES[code]) for code in record["languages"]],
+            "services": unit.services.all(),
+            "staffing": unit.staffing.all(),
+            "methods": unit.working_methods.all(),
+            "missing": missing_answers(record),
+            "changes": unit.changes.select_related("changed_by"),
+            "can_edit": can_edit,
+            "show_who_changed": signed_in,  # an editor's name is shown to those signed in, not to the public
+        }
+
+    # The content is what the registry and the reference data say of the unit, the same for every visitor but for
+    # the edit links and the editors' names.
+    return page_once_per_version(request, "registry/_unit_detail.html", context, title=unit.name,
+                                 versions=(registry_version(), reference_version()), vary_on=(can_edit, signed_in))
 
 
 @login_required
@@ -152,4 +165,5 @@ def unit_history(request, number):
         raise Http404
     return render(request, "registry/unit_history.html", {"changes": changes, "number": number,
                                                            "name": changes[0].unit_name,
-                                                           "unit": changes[0].unit})
+                                                           "unit": changes[0].unit,
+                                                           "show_who_changed": request.user.is_authenticated})
