@@ -2,11 +2,10 @@
 
 A page's content (everything inside the site frame) is a function of the data it shows (the registry, the
 reference data, the demand layer: the caller passes their ``versions``, read at each call, so nothing is ever
-invalidated by hand), the query string, the language and the day (what is open today), so it is rendered once for
-each of them and kept in Django's cache. The frame around it (the menu,
-the signed-in user, the language switch with its CSRF token) is rendered for every request. The content template
-is rendered with a request that holds only the path and the query (``anonymous_copy``), so nothing of one visitor
-can be kept and shown to the next.
+invalidated by hand), the query string, the language and the day (what is open today). It is rendered once for
+each of them and kept in Django's cache; the frame around it (the menu, the signed-in user, the language switch
+with its CSRF token) is rendered for every request. The content template is rendered with a request that holds
+only the path and the query (``anonymous_copy``), so nothing of one visitor can be kept and shown to the next.
 """
 
 from collections.abc import Callable

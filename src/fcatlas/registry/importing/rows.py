@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
-import json
 import re
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -134,9 +133,8 @@ def _importer_version() -> str:
 def fingerprint_salt(method_names: dict[str, str], read: list[tuple[str, tuple]]) -> str:
     """What a file's rows are read with besides their cells: the importer's code, the reference data (kommun names
     and codes), the working methods' names and the file's columns with what each means."""
-    with_what = json.dumps([_importer_version(), reference_version(), sorted(method_names.items()), read],
-                           ensure_ascii=False)
-    return hashlib.blake2b(with_what.encode(), digest_size=16).hexdigest()
+    with_what = jsontext.dumps([_importer_version(), reference_version(), sorted(method_names.items()), read])
+    return hashlib.blake2b(with_what, digest_size=16).hexdigest()
 
 
 def row_fingerprint(cells: list, salt: str) -> str:
