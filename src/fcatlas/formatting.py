@@ -44,5 +44,6 @@ def fold(text: str) -> str:
     case, å/ä/ö folded, accents and punctuation dropped, spaces collapsed) and a postcode's space dropped
     (``"413 19"`` → ``"41319"``), so that what a person types finds what is written however they spell it."""
     text = unicodedata.normalize("NFC", str(text)).casefold().translate(_FOLD)
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    if not text.isascii():  # most Swedish text is ASCII once å, ä and ö are folded: no accents left to drop
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return _POSTCODE_WITH_SPACE.sub(r"\1\2", " ".join(re.sub(r"[^\w]+", " ", text).split()))

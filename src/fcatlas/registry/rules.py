@@ -100,14 +100,17 @@ def problems(record: dict, *, municipality_polygon=None, municipality_name: str 
     def add(field: str, message: str) -> None:
         found.append(Problem(field, message))
 
-    for field, limit in MAX_LENGTHS.items():
+    for field in (*MAX_LENGTHS, "postcode"):
         value = record.get(field)
-        if isinstance(value, str):
-            problem = check_text(value)
-            if problem:
-                add(field, f"Texten {problem}.")
-            elif len(value) > limit:
-                add(field, f"Texten är {format_number(len(value))} tecken lång; högst {format_number(limit)} får plats.")
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            add(field, f"Värdet {_shown(value)} är inte text.")
+        elif problem := check_text(value):
+            add(field, f"Texten {problem}.")
+        elif len(value) > MAX_LENGTHS.get(field, len(value)):
+            add(field, f"Texten är {format_number(len(value))} tecken lång; högst "
+                       f"{format_number(MAX_LENGTHS[field])} får plats.")
     if not str(record.get("name") or "").strip():
         add("name", "Namn saknas. Varje enhet behöver ett namn.")
     if not record.get("municipality_id"):
@@ -139,7 +142,7 @@ def problems(record: dict, *, municipality_polygon=None, municipality_name: str 
     if assured and assured > today + timedelta(days=1):
         add("assured_date", f"Datumet för när uppgifterna säkerställdes ({assured.isoformat()}) ligger i framtiden.")
 
-    postcode = record.get("postcode") or ""
+    postcode = _text(record, "postcode")
     if postcode and not _POSTCODE.match(postcode):
         add("postcode", f"Postnumret {postcode!r} har inte fem siffror.")
     _coordinates(record, municipality_polygon, municipality_name, place_of, add)
@@ -158,6 +161,12 @@ def problems(record: dict, *, municipality_polygon=None, municipality_name: str 
     if not isinstance(record.get("synthetic", False), bool):
         add("synthetic", "Syntetisk ska vara ja eller nej.")
     return found
+
+
+def _text(record, field: str) -> str:
+    """A text field's value, or "" when it is none or not text (which the type check names)."""
+    value = record.get(field)
+    return value if isinstance(value, str) else ""
 
 
 def _number(value) -> float | None:
@@ -236,16 +245,16 @@ def _organisation(record, add) -> None:
 
 
 def _contact(record, add) -> None:
-    phone = record.get("phone") or ""
+    phone = _text(record, "phone")
     if phone and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 5):
         add("phone", f"Telefonnumret {phone!r} går inte att läsa; skriv till exempel 08-123 45 67 eller +46 8 123 45 67.")
-    email = record.get("email") or ""
+    email = _text(record, "email")
     if email:
         try:
             _EMAIL(email)
         except ValidationError:
             add("email", f"E-postadressen {email!r} är inte giltig; skriv till exempel familjecentralen@kommun.se.")
-    website = record.get("website") or ""
+    website = _text(record, "website")
     if website:
         try:
             _WEBSITE(website)
