@@ -208,8 +208,9 @@ def _fte(value):
 
 def _differences(before: dict, after: dict) -> dict:
     """{field: [old, new]}; for a new unit (empty ``before``) only the fields given a value."""
-    return {key: [before.get(key), value] for key, value in after.items()
-            if before.get(key) != value and (before or value not in (None, "", False, [], {}))}
+    if not before:
+        return {key: [None, value] for key, value in after.items() if value}
+    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
 
 
 def checked_digest(record: dict) -> str:

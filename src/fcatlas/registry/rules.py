@@ -43,6 +43,7 @@ PRIVATE_PRINCIPALS = (Principal.PRIVATE, Principal.NON_PROFIT)
 # a value of the wrong type (a list from a JSON body) must compare unequal, not fail to hash.
 STATUSES, BUDGETS, SERVICE_TYPES = tuple(Status.values), ("", None, *Budget.values), tuple(ServiceType.values)
 PRINCIPALS, OPERATING_FORMS, PROFESSIONS = tuple(Principal.values), tuple(OperatingForm.values), tuple(Profession.values)
+SERVICE_LABELS, PROFESSION_LABELS = dict(ServiceType.choices), dict(Profession.choices)
 
 _PHONE = re.compile(r"^\+?[\d\s\-–()/]{5,25}$")
 _POSTCODE = re.compile(r"^\d{5}$")
@@ -218,6 +219,10 @@ def _ages(record, add) -> None:
 
 
 def _decimal_places(value) -> int:
+    if type(value) is float and math.isfinite(value):  # the common case, without a Decimal: 1.5 → "1.5" → 1
+        whole, _, fraction = repr(value).partition(".")
+        if "e" not in fraction and "e" not in whole:
+            return len(fraction.rstrip("0"))
     try:
         exponent = Decimal(str(value)).normalize().as_tuple().exponent
     except InvalidOperation:
@@ -288,7 +293,7 @@ def _services(services, add) -> None:
         if kind not in SERVICE_TYPES:
             add("services", f"Okänd verksamhet {kind!r}.")
             continue
-        label = ServiceType(kind).label
+        label = SERVICE_LABELS[kind]
         if not isinstance(values, dict):
             add(field, f"{label}: uppgifterna går inte att läsa.")
             continue
@@ -315,7 +320,7 @@ def _staffing(staffing, add) -> None:
         if profession not in PROFESSIONS:
             add("staffing", f"Okänd yrkesgrupp {profession!r}; välj någon av: {', '.join(Profession.labels).lower()}.")
             continue
-        label = Profession(profession).label
+        label = PROFESSION_LABELS[profession]
         number = _number(fte)
         limit = MAX_FTE[profession]
         if number is None or not 0 < number <= limit or _decimal_places(fte) > 2:
