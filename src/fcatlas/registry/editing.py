@@ -425,7 +425,7 @@ def _create(model, objects: list) -> list:
                 return jsontext.dumps(value).decode()
             return field.get_db_prep_save(value, database)
 
-        def row(instance):
+        def row_of(instance):
             values = list(values_of(instance))
             for at, field in saved_by_pre_save:
                 values[at] = field.pre_save(instance, add=True)
@@ -433,7 +433,7 @@ def _create(model, objects: list) -> list:
             return [value if value is None or type(value) is kind else prepared(field, value)
                     for value, kind, field in zip(values, stored_as_is, fields)]
 
-        rows = map(row, objects)
+        rows = map(row_of, objects)
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
                 for row in rows:
