@@ -66,11 +66,11 @@ def step(name: str, size: int) -> dict:
         source.write_bytes(_rows(size))
         result["rows"] = size
     elif name == "plan":
-        plan = plan_import(source.read_bytes(), source.name)
+        plan = plan_import(source.read_bytes(), source.name, workers=os.cpu_count() or 1)
         result["errors"] = len(plan.error_rows) + len(plan.file_errors)
         result["create"] = plan.count("create")
     elif name in ("import", "re-import"):
-        plan = plan_import(source.read_bytes(), source.name)
+        plan = plan_import(source.read_bytes(), source.name, workers=os.cpu_count() or 1)
         checked = time.perf_counter()
         outcome = apply_import(plan)
         result |= {"created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged,

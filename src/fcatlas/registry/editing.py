@@ -33,7 +33,7 @@ SERVICE_FIELDS = ("principal", "operating_form", "provider_name", "fully_co_loca
 SCHEDULE_KINDS = {"opening_hours": UnitSchedule.Kind.OPENING, "drop_in_hours": UnitSchedule.Kind.DROP_IN}
 PREFETCH = ("services", "working_methods", "staffing", "schedules")
 """What a queryset prefetches so that ``unit_record`` costs no query per unit."""
-RECORD_KEYS = (*SCALAR_FIELDS, *LIST_KEYS, *RELATED_KEYS)
+RECORD_KEYS = frozenset((*SCALAR_FIELDS, *LIST_KEYS, *RELATED_KEYS))
 
 
 class EditConflict(Exception):
@@ -178,7 +178,7 @@ def _empty_record() -> dict:
 
 def normalised(record: dict) -> dict:
     """A record with every key present and values in the plain form ``unit_record`` returns."""
-    complete = {key: _plain(value) if isinstance(value, date | Decimal) else value
+    complete = {key: _plain(value) if isinstance(value, (date, Decimal)) else value
                 for key, value in (_empty_record() | record).items()}
     complete["services"] = {
         kind: {"provider_name": "", "fully_co_located": True, "operating_form": "own_management"} | values
@@ -190,13 +190,10 @@ def normalised(record: dict) -> dict:
     for key in SCHEDULE_KINDS:
         entries = complete[key] or []
         complete[key] = schedules.normalised(entries) if entries and all(
-            isinstance(e, dict) and e.keys() >= _SCHEDULE_ENTRY_KEYS for e in entries) else entries
+            isinstance(e, dict) and "days" in e and "opens" in e and "closes" in e for e in entries) else entries
     if isinstance(complete["staffing"], dict):
         complete["staffing"] = {p: _fte(fte) for p, fte in sorted(complete["staffing"].items())}
     return complete
-
-
-_SCHEDULE_ENTRY_KEYS = frozenset(("days", "opens", "closes"))
 
 
 def _fte(value):

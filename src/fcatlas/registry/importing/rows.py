@@ -13,8 +13,9 @@ import difflib
 import functools
 import hashlib
 import re
-from pathlib import Path
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fcatlas import jsontext
 from fcatlas.accounts.permissions import can_edit_in_municipality
@@ -190,12 +191,62 @@ class RowChecker:
             normalise_header(m.name): m.code for m in methods}
         self.method_names = {m.code: m.name for m in methods}
         self.seen: dict[tuple, int] = {}
+        """The keys (``KnownUnit.keys``) rows have named a unit by → the first such row."""
+        self.looked_up: list[tuple] = []  # the keys the current row looked for in ``seen``, and those it marked
+        self.marked: list[tuple] = []
+        self.postcodes: dict[str, str | None] = {}  # postcode → its kommun's code, as read
         self.units = [KnownUnit(*values) for values in Unit.objects.values_list(
             "pk", "version", "name", "municipality_id", "external_id", "synthetic", "import_fingerprint")]
         self.by_external_id = {unit.external_id: unit for unit in self.units if unit.external_id}
         self.by_name: dict[tuple[str, str], list[KnownUnit]] = {}
         for unit in self.units:
             self.by_name.setdefault((unit.municipality_id, normalise_name(unit.name)), []).append(unit)
+
+    def mark(self, key: tuple, number: int) -> None:
+        self.seen.setdefault(key, number)
+        self.marked.append(key)
+
+    def plan_row(self, number: int, cells: dict, fingerprint: str, meaning: dict[str, tuple]) -> RowPlan:
+        """The plan of one row: ``unchanged`` if its fingerprint or the export says so, else ``check``. The keys
+        it looked up and marked in ``seen`` are left in ``looked_up`` and ``marked`` until the next row."""
+        self.looked_up, self.marked = [], []
+        row = self.unchanged(number, cells, meaning, fingerprint) or self.check(number, cells, meaning)
+        if row.action in ("create", "update"):
+            row.fingerprint = fingerprint
+        return row
+
+    def read_ahead(self, rows: list[dict], prepared: Callable[[dict], tuple[dict, str]]) -> None:
+        """Read now whatever the rows will ask the database for (the export view of the known units, unless
+        every row that names one is the row that last wrote it; the kommuner of the file's postcodes; the
+        boundaries; the user's role), so that they can be checked in processes that do not use the database.
+        ``rows`` are the cells as read and ``prepared`` gives them as the importer reads them, with their
+        fingerprint. A row that needs more than this asks the database after all (``_planned_rows``)."""
+        column = self.headers.get("postcode")
+        written = set()
+        for cells in rows:
+            if column and not values.blank(cells.get(column)):
+                try:
+                    written.add(values.scalar("postcode", cells[column]))
+                except ValueProblem:
+                    pass
+            if self.units and self.units[0].exported is None:
+                named = self._named_unit(cells)
+                if named is None or named.import_fingerprint != prepared(cells)[1]:
+                    self.with_export_view(self.units[0])
+        written = sorted(written - set(self.postcodes))
+        for start in range(0, len(written), 5000):
+            self.postcodes |= dict.fromkeys(written[start:start + 5000]) | dict(Postcode.objects.filter(
+                code__in=written[start:start + 5000]).values_list("code", "municipality_id"))
+        geometry.municipality_polygon("")
+        if self.user is not None:
+            can_edit_in_municipality(self.user, "")
+
+    def municipality_of_postcode(self, postcode: str) -> Municipality | None:
+        if postcode not in self.postcodes:
+            self.postcodes[postcode] = Postcode.objects.filter(code=postcode).values_list(
+                "municipality_id", flat=True).first()
+        code = self.postcodes[postcode]
+        return self.names.by_code[code] if code else None
 
     def with_export_view(self, unit: KnownUnit) -> KnownUnit | None:
         """``unit`` with how the export writes it, read for every known unit the first time a row needs one (a file
@@ -231,10 +282,20 @@ class RowChecker:
             name, code = cells.get(NAME_HEADER), cells.get(MUNICIPALITY_CODE_HEADER)
             matches = self.by_name.get((code, normalise_name(name)), []) if name and code else []
             existing = matches[0] if len(matches) == 1 else None
+        if existing is not None:
+            self.looked_up += existing.keys
         if existing is None or any(key in self.seen for key in existing.keys) or (
                 self.user is not None and not can_edit_in_municipality(self.user, existing.municipality_id)):
             return None
         return existing
+
+    def names_a_known_unit(self, cells: dict) -> bool:
+        """Whether a row names a unit of the registry as the export writes it (``_named_unit``)."""
+        external_id = cells.get(EXTERNAL_ID_HEADER)
+        if external_id:
+            return external_id in self.by_external_id
+        name, code = cells.get(NAME_HEADER), cells.get(MUNICIPALITY_CODE_HEADER)
+        return bool(name and code and self.by_name.get((code, normalise_name(name))))
 
     def unchanged(self, number: int, cells: dict, meaning: dict[str, tuple], fingerprint: str) -> RowPlan | None:
         """The plan of a row known to change nothing without parsing it: the row is, to the cell, the one that last
@@ -255,7 +316,7 @@ class RowChecker:
                         value != exported[column] and _cell_text(value) != _cell_text(exported[column]))):
                     return None
         for key in existing.keys:
-            self.seen[key] = number
+            self.mark(key, number)
         scalars = {kind[1] for kind in meaning.values() if kind[0] == "scalar"}
         stored = {"name": existing.name, "external_id": existing.external_id,
                   "municipality_id": existing.municipality_id, "synthetic": existing.synthetic}
@@ -445,10 +506,8 @@ class RowChecker:
 
     def municipality_from_place(self, row, record, coordinates) -> Municipality | None:
         postcode = record.get("postcode")
-        if postcode:
-            found = Postcode.objects.filter(code=postcode).first()
-            if found:
-                return self.names.by_code[found.municipality_id]
+        if postcode and (found := self.municipality_of_postcode(postcode)):
+            return found
         if coordinates:
             code, distance = geometry.nearest_municipality(*coordinates)
             if distance == 0:
@@ -482,6 +541,7 @@ class RowChecker:
             key = None
         if key:
             # an earlier row may have named the same unit the other way (by its external id, or by name and kommun)
+            self.looked_up += (key, *(existing.keys if existing else ()))
             earlier = self.seen.get(key) or next(
                 (self.seen[other] for other in (existing.keys if existing else ()) if other in self.seen), None)
             if earlier:
@@ -491,7 +551,7 @@ class RowChecker:
                 self.error(row, column, f"{where[0].upper()}{where[1:]}: samma enhet som på "
                                         f"{self.row_word} {earlier}. Ta bort den ena.")
             for seen_key in (key, *(existing.keys if existing else ())):
-                self.seen.setdefault(seen_key, row.number)
+                self.mark(seen_key, row.number)
         if existing:
             existing = self.with_export_view(existing)
         if existing:

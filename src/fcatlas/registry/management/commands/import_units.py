@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             if importer is None:
                 raise CommandError(f"Det finns ingen användare {user!r}. Ingenting har sparats.")
         with console.status(f"Kontrollerar {file.name}"):
-            plan = plan_import(file, file.name, user=importer)
+            plan = plan_import(file, file.name, user=importer, workers=os.cpu_count() or 1)
         report(plan, console)
         console.print(plan.summary_text(), highlight=False)
         if plan.has_errors:
