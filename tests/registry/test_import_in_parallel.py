@@ -24,12 +24,14 @@ def rows_as_seen(plan):
 
 @pytest.fixture
 def small_runs(monkeypatch):
-    """Files of a few rows shared between processes; the list holds the numbers of the rows planned elsewhere."""
+    """Files of a few rows shared between processes; the list holds the numbers of the rows this process planned
+    (the other processes' lists are their own)."""
     monkeypatch.setattr(planning, "PARALLEL_MIN_ROWS", 4)
-    from_other_process = []
-    read_back = planning._row_plan
-    monkeypatch.setattr(planning, "_row_plan", lambda values: from_other_process.append(values[0]) or read_back(values))
-    return from_other_process
+    planned_here = []
+    plan = planning._Reading.plan
+    monkeypatch.setattr(planning._Reading, "plan",
+                        lambda self, checker, number, cells: planned_here.append(number) or plan(self, checker, number, cells))
+    return planned_here
 
 
 def test_a_file_checked_in_two_processes_is_planned_as_in_one(small_runs):
@@ -41,12 +43,13 @@ def test_a_file_checked_in_two_processes_is_planned_as_in_one(small_runs):
     lines[9] = "NY-99;Postnumret;;79171;ja;ja;"        # the kommun found by postcode alone
     lines[5] = "NY-6;Felet;Falun;;ja;ja;inte ett nummer"
     data = csv_bytes(lines)
+    small_runs.clear()
 
-    alone = plan_import(data, "enheter.csv")
     shared = plan_import(data, "enheter.csv", workers=2)
+    assert small_runs == [2, 3, 4, 5, 6, 10]  # the first run, and the duplicate in the second, checked again here
+    alone = plan_import(data, "enheter.csv")
 
     assert rows_as_seen(shared) == rows_as_seen(alone)
-    assert small_runs == [7, 8, 9, 11]  # the second run's rows, but for the duplicate, checked again here
     by_number = {row.number: row for row in shared.rows}
     assert (by_number[3].action, by_number[9].action, by_number[11].municipality_name) == (
         "unchanged", "update", "Falun")
@@ -63,7 +66,7 @@ def test_a_run_that_needs_the_database_is_checked_again_by_the_parent(small_runs
 
     shared = plan_import(data, "enheter.csv", workers=2)
 
-    assert small_runs == []  # the second run stopped at its first postcode; every row was checked here
+    assert small_runs == list(range(2, 10))  # the second run stopped at its first postcode: all checked here
     assert rows_as_seen(shared) == rows_as_seen(plan_import(data, "enheter.csv"))
     assert [row.municipality_name for row in shared.rows] == ["Falun"] * 8
     assert apply_import(shared).created == 8

@@ -237,7 +237,7 @@ class RowChecker:
         for start in range(0, len(written), 5000):
             self.postcodes |= dict.fromkeys(written[start:start + 5000]) | dict(Postcode.objects.filter(
                 code__in=written[start:start + 5000]).values_list("code", "municipality_id"))
-        geometry.municipality_polygon("")
+        geometry.municipality_polygon("")  # the boundaries, decoded once, here
         if self.user is not None:
             can_edit_in_municipality(self.user, "")
 
@@ -271,31 +271,29 @@ class RowChecker:
     def error(self, row: RowPlan, column: str, text: str):
         row.messages.append(Message(text, column))
 
-    def _named_unit(self, cells: dict) -> KnownUnit | None:
-        """The known unit a row names as the export writes it (by external id, else by name and kommun code); None
-        when that takes more than reading two cells, or when it may not be touched without the full check (named by
-        an earlier row, or in a kommun the user may not edit)."""
+    def _unit_named_by(self, cells: dict) -> KnownUnit | None:
+        """The known unit a row names as the export writes it: by external id, else by name and kommun code; None
+        when that takes more than reading two cells."""
         external_id = cells.get(EXTERNAL_ID_HEADER)
         if external_id:
-            existing = self.by_external_id.get(external_id)
-        else:
-            name, code = cells.get(NAME_HEADER), cells.get(MUNICIPALITY_CODE_HEADER)
-            matches = self.by_name.get((code, normalise_name(name)), []) if name and code else []
-            existing = matches[0] if len(matches) == 1 else None
+            return self.by_external_id.get(external_id)
+        name, code = cells.get(NAME_HEADER), cells.get(MUNICIPALITY_CODE_HEADER)
+        matches = self.by_name.get((code, normalise_name(name)), []) if name and code else []
+        return matches[0] if len(matches) == 1 else None
+
+    def names_a_known_unit(self, cells: dict) -> bool:
+        return self._unit_named_by(cells) is not None
+
+    def _named_unit(self, cells: dict) -> KnownUnit | None:
+        """``_unit_named_by``, or None when the unit may not be touched without the full check (named by an earlier
+        row, or in a kommun the user may not edit)."""
+        existing = self._unit_named_by(cells)
         if existing is not None:
             self.looked_up += existing.keys
         if existing is None or any(key in self.seen for key in existing.keys) or (
                 self.user is not None and not can_edit_in_municipality(self.user, existing.municipality_id)):
             return None
         return existing
-
-    def names_a_known_unit(self, cells: dict) -> bool:
-        """Whether a row names a unit of the registry as the export writes it (``_named_unit``)."""
-        external_id = cells.get(EXTERNAL_ID_HEADER)
-        if external_id:
-            return external_id in self.by_external_id
-        name, code = cells.get(NAME_HEADER), cells.get(MUNICIPALITY_CODE_HEADER)
-        return bool(name and code and self.by_name.get((code, normalise_name(name))))
 
     def unchanged(self, number: int, cells: dict, meaning: dict[str, tuple], fingerprint: str) -> RowPlan | None:
         """The plan of a row known to change nothing without parsing it: the row is, to the cell, the one that last
