@@ -1,17 +1,21 @@
-"""A workbook written by its own process reads back as written: text, numbers, formulas kept as text, the notes."""
+"""A workbook, written here or by its own process, reads back as written: text, numbers, formulas kept as text,
+the notes; a small one is written here, a large one in its own process."""
 
 import io
+from functools import partial
 
 import pytest
 from openpyxl import load_workbook
 
-from fcatlas.workbooks import ROWS_PER_MESSAGE, WorkbookProcess
+from fcatlas.workbooks import (IN_MEMORY_MAX_ROWS, OWN_PROCESS_MIN_ROWS, ROWS_PER_MESSAGE, Workbook,
+                               WorkbookProcess, workbook_for)
 
 
-@pytest.mark.parametrize("constant_memory", [False, True])
-def test_a_workbook_written_in_its_own_process_reads_back_cell_for_cell(constant_memory):
+@pytest.mark.parametrize("writer", [Workbook, WorkbookProcess, partial(WorkbookProcess, constant_memory=True)],
+                         ids=["here", "own process", "own process, constant memory"])
+def test_a_workbook_written_here_or_in_its_own_process_reads_back_cell_for_cell(writer):
     rows = [[f"Enhet {n}", n * 1.5, None, "=HYPERLINK(\"x\")" if n == 3 else "", "-2"] for n in range(1200)]
-    with WorkbookProcess(constant_memory=constant_memory) as workbook:
+    with writer() as workbook:
         workbook.sheet("Enheter", ["namn", "tal", "tom", "text", "minus"], frozen_columns=2)
         workbook.rows(iter(rows))
         workbook.notes("Om filen", ["Syntetisk demodata", "Andra raden"], notice_first=True)
@@ -40,3 +44,10 @@ def test_a_writer_that_fails_says_so_and_leaves_no_process_behind():
             workbook.sheet("Enheter", ["namn"])
             raise KeyError("the caller fails half-way")
     assert workbook._process.poll() is not None
+
+
+def test_a_small_workbook_is_written_here_and_a_large_one_in_its_own_process():
+    assert type(workbook_for(OWN_PROCESS_MIN_ROWS - 1)) is Workbook
+    with workbook_for(OWN_PROCESS_MIN_ROWS) as large, workbook_for(IN_MEMORY_MAX_ROWS + 1) as very_large:
+        assert isinstance(large, WorkbookProcess) and "--constant-memory" not in large._process.args
+        assert "--constant-memory" in very_large._process.args

@@ -1,13 +1,9 @@
 """The spreadsheet exports: CSV (Swedish Excel: semicolons, UTF-8 with BOM) and XLSX."""
 
 from fcatlas.spreadsheets import csv_bytes
-from fcatlas.workbooks import WorkbookProcess
+from fcatlas.workbooks import workbook_for
 
 from .rows import about_lines, columns, rows
-
-IN_MEMORY_MAX_UNITS = 20_000
-"""Up to this many units the workbook is built in memory with one shared table of strings (10 000 units: 2.6 s,
-255 MB for both processes); above it, row by row through a temporary file, so that memory stays flat."""
 
 
 def write_csv(units) -> bytes:
@@ -16,11 +12,11 @@ def write_csv(units) -> bytes:
 
 
 def write_xlsx(units) -> bytes:
-    """The units and a sheet "Om filen" about them, written by a process of its own while the rows are read
-    (``workbooks``): XlsxWriter writes a cell in a fifth of openpyxl's time, which is what 10 000 units × 86 columns
-    need, and its own core takes it off the reading's."""
+    """The units and a sheet "Om filen" about them; many units are written by a process of its own while the
+    rows are read (``workbooks``): XlsxWriter writes a cell in a fifth of openpyxl's time, which is what 10 000
+    units × 86 columns need, and its own core takes it off the reading's."""
     headers = columns()
-    with WorkbookProcess(constant_memory=len(units) > IN_MEMORY_MAX_UNITS) as workbook:
+    with workbook_for(len(units)) as workbook:
         workbook.sheet("Enheter", headers, frozen_columns=2)
         workbook.rows([values[name] for name in headers] for values in rows(units))
         workbook.notes("Om filen", about_lines(units, escaped_with_apostrophe=False), notice_first=units.synthetic)

@@ -195,6 +195,7 @@ class RowChecker:
         self.looked_up: list[tuple] = []  # the keys the current row looked for in ``seen``, and those it marked
         self.marked: list[tuple] = []
         self.postcodes: dict[str, str | None] = {}  # postcode → its kommun's code, as read
+        self.export_view_read = False
         self.units = [KnownUnit(*values) for values in Unit.objects.values_list(
             "pk", "version", "name", "municipality_id", "external_id", "synthetic", "import_fingerprint")]
         self.by_external_id = {unit.external_id: unit for unit in self.units if unit.external_id}
@@ -229,10 +230,10 @@ class RowChecker:
                     written.add(values.scalar("postcode", cells[column]))
                 except ValueProblem:
                     pass
-            if self.units and self.units[0].exported is None:
+            if self.units and not self.export_view_read:
                 named = self._named_unit(cells)
                 if named is None or named.import_fingerprint != prepared(cells)[1]:
-                    self.with_export_view(self.units[0])
+                    self.read_export_view()
         written = sorted(written - set(self.postcodes))
         for start in range(0, len(written), 5000):
             self.postcodes |= dict.fromkeys(written[start:start + 5000]) | dict(Postcode.objects.filter(
@@ -248,16 +249,22 @@ class RowChecker:
         code = self.postcodes[postcode]
         return self.names.by_code[code] if code else None
 
+    def read_export_view(self) -> None:
+        """How the export writes every known unit, read once, the first time a row needs it (a file whose rows all
+        match their fingerprints never reads it); units removed since are forgotten."""
+        if self.export_view_read:
+            return
+        items = {item.pk: item for item in units_for_export(Unit.objects.all())}
+        for known in self.units:
+            known.exported = items.get(known.pk)
+        self.units = [known for known in self.units if known.exported is not None]
+        self.by_external_id = {key: known for key, known in self.by_external_id.items() if known.exported}
+        self.by_name = {key: [known for known in same if known.exported] for key, same in self.by_name.items()}
+        self.export_view_read = True
+
     def with_export_view(self, unit: KnownUnit) -> KnownUnit | None:
-        """``unit`` with how the export writes it, read for every known unit the first time a row needs one (a file
-        whose rows all match their fingerprints never reads them); None if it has been removed since."""
-        if unit.exported is None:
-            items = {item.pk: item for item in units_for_export(Unit.objects.all())}
-            for known in self.units:
-                known.exported = items.get(known.pk)
-            self.units = [known for known in self.units if known.exported is not None]
-            self.by_external_id = {key: known for key, known in self.by_external_id.items() if known.exported}
-            self.by_name = {key: [known for known in same if known.exported] for key, same in self.by_name.items()}
+        """``unit`` with how the export writes it; None if it has been removed since."""
+        self.read_export_view()
         return unit if unit.exported is not None else None
 
     def header(self, *keys: str, default: str) -> str:
