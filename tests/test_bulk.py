@@ -2,30 +2,35 @@ import gc
 
 import pytest
 
-from fcatlas.bulk import BULK_THRESHOLD, fewer_collections
+from fcatlas.bulk import no_collections
 
 
-def test_bulk_work_collects_less_often_and_the_thresholds_come_back_even_after_an_error():
-    before = gc.get_threshold()
+def test_bulk_work_pauses_the_collector_and_it_resumes_even_after_an_error():
+    assert gc.isenabled()
 
     with pytest.raises(RuntimeError):
-        with fewer_collections():
-            assert gc.get_threshold()[0] == max(BULK_THRESHOLD, before[0])
-            with fewer_collections():  # nested, as an import inside an export would be
+        with no_collections():
+            assert not gc.isenabled()
+            with no_collections():  # nested, as an import inside an export would be
                 pass
-            assert gc.get_threshold()[0] == max(BULK_THRESHOLD, before[0])
+            assert not gc.isenabled()
             raise RuntimeError("the work failed")
 
-    assert gc.get_threshold() == before
+    assert gc.isenabled()
 
 
-def test_it_decorates_a_function():
+def test_it_decorates_a_function_and_leaves_a_paused_collector_paused():
     seen = []
 
-    @fewer_collections()
+    @no_collections()
     def work():
-        seen.append(gc.get_threshold()[0])
+        seen.append(gc.isenabled())
 
     work()
-    work()
-    assert seen == [max(BULK_THRESHOLD, gc.get_threshold()[0])] * 2
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        work()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
-from fcatlas.bulk import fewer_collections
+from fcatlas.bulk import no_collections
 from fcatlas.tabular import FORMULA_PREFIXES
 
 ROWS_PER_MESSAGE = 500
@@ -159,5 +159,5 @@ def _messages(stream):
 
 
 if __name__ == "__main__":
-    with fewer_collections():  # a cell each is a tuple kept to the end: the default collections found nothing to free
+    with no_collections():  # a cell each is a tuple kept to the end: the default collections found nothing to free
         write(_messages(sys.stdin.buffer), sys.stdout.buffer, constant_memory="--constant-memory" in sys.argv[1:])

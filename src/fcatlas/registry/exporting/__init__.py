@@ -16,7 +16,7 @@ from importlib import import_module
 
 from django.utils import timezone
 
-from fcatlas.bulk import fewer_collections
+from fcatlas.bulk import no_collections
 
 from .rows import SYNTHETIC_NOTICE, ExportUnits, columns
 
@@ -51,7 +51,7 @@ def filename(fmt: Format, synthetic: bool) -> str:
     return f"{fmt.stem}{marker}-{timezone.localdate().isoformat()}.{fmt.extension}"
 
 
-@fewer_collections()
+@no_collections()
 def export_units(units, fmt: str) -> tuple[bytes, str, str]:
     """(file content, content type, suggested file name) for units in one of ``FORMATS``."""
     if fmt not in FORMATS:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.db import connections, transaction
 
-from fcatlas.bulk import fewer_collections
+from fcatlas.bulk import no_collections
 from fcatlas.tabular import DEFAULT_LIMITS, Limits, Table, TabularError, read_path, read_table, unescape_formula
 
 from ..editing import Edit, EditConflict, save_units
@@ -101,7 +101,7 @@ def _read(file, filename: str, limits: Limits) -> Table:
     return read_table(data, filename, limits)
 
 
-@fewer_collections()
+@no_collections()
 def plan_import(file, filename: str, *, user=None, limits: Limits = DEFAULT_LIMITS, workers: int = 1) -> ImportPlan:
     """Read and check a file of units without writing anything; say per row what an import would do. ``workers``
     processes share a large file's rows (``_planned_rows``): for the command line and the benchmarks, not for a
@@ -260,7 +260,7 @@ def _conflict_text(plan: ImportPlan, conflicts: list[dict]) -> str:
             f"kontrollerades: {listed}{more}. Läs in filen igen så att du ser de nya uppgifterna innan du bekräftar.")
 
 
-@fewer_collections()
+@no_collections()
 def apply_import(plan: ImportPlan, *, user=None, source_detail: str | None = None) -> ImportResult:
     """Write exactly the checked plan, all or nothing. Raises ``ImportRefused`` (and writes nothing) if the plan has
     errors or if any unit it changes has moved on from the version the plan saw."""
