@@ -100,7 +100,7 @@ def units_for_export(units: QuerySet[Unit]) -> list[ExportItem]:
             for row in units.values("pk", *EXTRA_FIELDS.values())]
 
 
-EXPORT_CHUNK = 1000
+EXPORT_CHUNK = 2500
 
 
 class ExportUnits:

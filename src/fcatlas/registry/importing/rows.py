@@ -32,7 +32,7 @@ from ..editing import checked_digest, normalised
 from ..exporting.rows import ExportItem, units_for_export
 from ..exporting.rows import row as exported_row
 from ..models import DEFAULT_PRINCIPAL, Unit, WorkingMethod
-from ..rules import problems
+from ..rules import compile_patterns, problems
 from ..vocabulary import (
     COMPUTED_COLUMNS,
     FIELDS,
@@ -219,7 +219,7 @@ class RowChecker:
     def read_ahead(self, rows: list[dict], prepared: Callable[[dict], tuple[dict, str]]) -> None:
         """Read now whatever the rows will ask the database for (the export view of the known units, unless
         every row that names one is the row that last wrote it; the kommuner of the file's postcodes; the
-        boundaries; the user's role), so that they can be checked in processes that do not use the database.
+        boundaries; the user's role; the rules' patterns, compiled), so that they can be checked in processes that do not use the database.
         ``rows`` are the cells as read and ``prepared`` gives them as the importer reads them, with their
         fingerprint. A row that needs more than this asks the database after all (``_planned_rows``)."""
         column = self.headers.get("postcode")
@@ -239,6 +239,7 @@ class RowChecker:
             self.postcodes |= dict.fromkeys(written[start:start + 5000]) | dict(Postcode.objects.filter(
                 code__in=written[start:start + 5000]).values_list("code", "municipality_id"))
         geometry.municipality_polygon("")  # the boundaries, decoded once, here
+        compile_patterns()
         if self.user is not None:
             can_edit_in_municipality(self.user, "")
 
