@@ -3,6 +3,7 @@ nothing, with the same stored state and history as saving them one by one."""
 
 import pytest
 
+from fcatlas.registry import editing
 from fcatlas.registry.editing import Edit, EditConflict, save_unit, save_units, unit_record
 from fcatlas.registry.models import Unit, UnitChange
 from fcatlas.registry.rules import RuleViolation
@@ -121,3 +122,63 @@ def test_a_batch_larger_than_one_insert_keeps_ids_history_and_related_rows_toget
     assert stored(Unit.objects.get(external_id="FC-599"))["staffing"] == {"midwife": 3.0}  # 1 + 599 % 3
     assert Unit.objects.get(external_id="FC-599").services.count() == 4
     assert [r.change.pk is not None for r in results].count(True) == 600
+
+
+@pytest.fixture
+def rows_prepared_by_a_thread(monkeypatch):
+    """A batch of more than three units written as a large one is: two at a time, prepared by a thread while the
+    caller writes (on SQLite too, which large batches do not do, so that both databases test it)."""
+    monkeypatch.setattr(editing, "PIPELINE_MIN_UNITS", 3)
+    monkeypatch.setattr(editing, "PIPELINE_CHUNK", 2)
+    monkeypatch.setattr(editing, "PIPELINE_VENDORS", ("postgresql", "sqlite"))
+
+
+def batch(count: int) -> list[dict]:
+    return [FULL | {"external_id": f"FC-{n}", "name": f"Enhet {n}", "staffing": {"midwife": 1 + n}}
+            for n in range(count)]
+
+
+def test_a_batch_prepared_by_a_thread_stores_what_saving_one_by_one_stores(rows_prepared_by_a_thread):
+    one_by_one = [stored(save_unit(None, record, source="import_file").unit) for record in batch(5)]
+    first = Unit.objects.get(external_id="FC-0")
+    Unit.objects.exclude(pk=first.pk).delete()
+    UnitChange.objects.exclude(unit=first).delete()
+
+    results = save_units([Edit(first, {"phone": "023-22 22 22"}, 1)]
+                         + [Edit(None, record) for record in batch(5)[1:]], source="import_file")
+
+    assert [(r.created, r.changed) for r in results] == [(False, True)] + [(True, True)] * 4
+    assert stored(first) == one_by_one[0] | {"phone": "023-22 22 22"}
+    assert [stored(r.unit) for r in results[1:]] == one_by_one[1:]
+    assert [(c.unit_id, c.version) for c in UnitChange.objects.order_by("unit_id", "version")] == [
+        (first.pk, 1), (first.pk, 2)] + [(r.unit.pk, 1) for r in results[1:]]
+    assert [r.change.pk for r in results] == [
+        UnitChange.objects.get(unit=r.unit, version=r.unit.version).pk for r in results]
+
+
+def test_an_error_while_the_thread_prepares_rows_refuses_the_batch_and_nothing_is_written(
+        rows_prepared_by_a_thread, monkeypatch):
+    prepared = []
+
+    def failing_on_the_fourth(after, fingerprint):
+        prepared.append(after["name"])
+        if len(prepared) == 4:  # the first two units are written by then
+            raise ValueError("the fourth unit")
+        return stored_state(after, fingerprint)
+
+    stored_state = editing._stored_state
+    monkeypatch.setattr(editing, "_stored_state", failing_on_the_fourth)
+
+    with pytest.raises(ValueError, match="the fourth unit"):
+        save_units([Edit(None, record) for record in batch(5)], source="import_file")
+
+    assert not Unit.objects.exists() and not UnitChange.objects.exists()
+
+
+def test_the_thread_that_prepares_rows_may_not_use_the_database(rows_prepared_by_a_thread, monkeypatch):
+    monkeypatch.setattr(editing, "_stored_state", lambda after, fingerprint: Unit.objects.count())
+
+    with pytest.raises(RuntimeError, match="does not use the database"):
+        save_units([Edit(None, record) for record in batch(4)], source="import_file")
+
+    assert not Unit.objects.exists()
