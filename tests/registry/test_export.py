@@ -14,6 +14,7 @@ from fcatlas.registry.exporting.hsds import read_package
 from fcatlas.registry.importing import apply_import, plan_import
 from fcatlas.registry.models import Unit, UnitChange
 from fcatlas.registry.schedules import parse
+from fcatlas.tabular import unescape_formula
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +275,52 @@ def test_records_read_in_bulk_equal_the_records_of_each_unit(django_assert_max_n
         bulk = unit_records(units)
     assert len(bulk) == 246
     assert bulk == {unit.pk: unit_record(unit) for unit in units.prefetch_related(*PREFETCH)}
+
+
+@pytest.fixture
+def read_ahead_in_chunks_of_one(monkeypatch):
+    """An export of three units read one at a time, the next read by a thread while the caller writes one (as
+    PostgreSQL's exports are; SQLite's too here, so that both databases test it)."""
+    from fcatlas.registry.exporting import rows
+
+    monkeypatch.setattr(rows, "EXPORT_CHUNK", 1)
+    monkeypatch.setattr(rows, "READ_AHEAD_VENDORS", ("postgresql", "sqlite"))
+
+
+@pytest.fixture
+def committed_reference():
+    """The reference data and working methods committed, as the thread's own connection sees only what is."""
+    from django.conf import settings
+    from fcatlas.reference.loading import load_reference
+    from fcatlas.registry.models import WorkingMethod
+    from fcatlas.registry.working_methods import install
+
+    load_reference(settings.DATA_DIR)
+    install(WorkingMethod)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_read_ahead_by_a_thread_is_the_export_read_in_one_go(read_ahead_in_chunks_of_one,
+                                                                       committed_reference, monkeypatch):
+    from fcatlas.registry.exporting import rows
+
+    make_registry()
+    read_ahead = {fmt: export_units(Unit.objects.order_by("name"), fmt)[0] for fmt in ("csv", "hsds")}
+    monkeypatch.setattr(rows, "EXPORT_CHUNK", 2500)
+
+    assert export_units(Unit.objects.order_by("name"), "csv")[0] == read_ahead["csv"]
+    assert [unescape_formula(row["namn"]) for row in csv.DictReader(
+        io.StringIO(read_ahead["csv"].decode("utf-8-sig")), delimiter=";")] == sorted(u.name for u in Unit.objects.all())
+    assert read_package(read_ahead["hsds"]) == read_package(export_units(Unit.objects.order_by("name"), "hsds")[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_an_export_has_what_the_transaction_wrote(read_ahead_in_chunks_of_one,
+                                                                      committed_reference):
+    from django.db import transaction
+
+    with transaction.atomic():
+        make_registry()
+        content = export_units(Unit.objects.order_by("name"), "csv")[0].decode("utf-8-sig")
+
+    assert len(list(csv.DictReader(io.StringIO(content), delimiter=";"))) == 3

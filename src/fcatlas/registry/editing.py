@@ -8,11 +8,10 @@ A unit's editable state is a plain, JSON-friendly *record* (``unit_record``): th
 demo generator and exports all speak this one record format.
 """
 
+import contextlib
 import functools
 import hashlib
 import operator
-import queue
-import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,6 +20,7 @@ from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from fcatlas import jsontext
+from fcatlas.bulk import made_in_thread
 from fcatlas.reference.geometry import municipality_name, municipality_polygon, place_of
 
 from . import rules, schedules
@@ -321,7 +321,7 @@ def save_units(edits: list[Edit], *, user=None, source: str, source_detail: str 
                               UnitChange(changed_at=now, changed_by=changed_by, source=source,
                                          source_detail=source_detail), now, transaction.get_connection())
     pipelined = connection.vendor in PIPELINE_VENDORS and len(units) >= PIPELINE_MIN_UNITS
-    for write, *arguments in _made_in_thread(writes) if pipelined else writes:
+    for write, *arguments in made_in_thread(writes, within=_without_database) if pipelined else writes:
         write(*arguments)
     for index, unit in units.items():
         results[index] = SaveResult(unit, edits[index].creates, changes[index])
@@ -344,7 +344,7 @@ def _prepared_writes(units: dict[int, Unit | None], afters: dict[int, dict], bef
     """The writes of ``save_units``, ``PIPELINE_CHUNK`` units at a time, as (function, *arguments): the new units
     and their related rows inserted, the updated ones saved, their related rows written again where they changed,
     and a history row each. Fills ``units`` with the unit each index writes and ``changes`` with its history row.
-    Uses no database (``_made_in_thread``), only the connection ``database``'s conversions."""
+    Uses no database (``_without_database``), only the connection ``database``'s conversions."""
     unit_row, change_row = _row_maker(Unit, database, now), _row_maker(UnitChange, database, now)
     unit_columns = tuple(field.name for field in Unit._meta.concrete_fields)
     change_columns = tuple(field.name for field in UnitChange._meta.concrete_fields)
@@ -392,43 +392,19 @@ def _prepared_writes(units: dict[int, Unit | None], afters: dict[int, dict], bef
             changes[index]._state.adding, changes[index]._state.db = False, database.alias
 
 
-class _ThreadFailed(Exception):
-    pass
-
-
 def _refuse_database(*args):
     raise RuntimeError("the thread that prepares the rows to write does not use the database")
 
 
-def _made_in_thread(items):
-    """``items`` (an iterator) made by a thread of its own while the caller uses each one. An error there is raised
-    here; an error here stops the thread. The caller's transaction is not the thread's, so its connection refuses
-    any query (the thread's Python runs while this thread waits on the database)."""
-    made, stop, done = queue.SimpleQueue(), threading.Event(), object()
-
-    def run():
-        try:
-            with connection.execute_wrapper(_refuse_database):  # the thread's own connection
-                for item in items:
-                    if stop.is_set():
-                        return
-                    made.put(item)
-            made.put(done)
-        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
-            made.put(_ThreadFailed(error))
-        finally:
-            connections.close_all()  # the thread's, if a query opened one before it was refused
-
-    thread = threading.Thread(target=run, name="save_units", daemon=True)
-    thread.start()
+@contextlib.contextmanager
+def _without_database():
+    """For a thread preparing what the caller writes: the caller's transaction is not the thread's, so the thread's
+    own connection refuses any query (and is closed, if one was opened before it was refused)."""
     try:
-        while (item := made.get()) is not done:
-            if isinstance(item, _ThreadFailed):
-                raise item.args[0]
-            yield item
+        with connection.execute_wrapper(_refuse_database):
+            yield
     finally:
-        stop.set()
-        thread.join()
+        connections.close_all()
 
 
 def _stored_state(after: dict, fingerprint: str) -> dict:

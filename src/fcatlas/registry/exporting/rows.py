@@ -5,13 +5,16 @@ Classification, kommun name and region are added for people to read (the importe
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db import connection, connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from fcatlas.bulk import made_in_thread
 from fcatlas.formatting import swedish_key
 from fcatlas.spreadsheets import decimal_comma
 
@@ -105,7 +108,8 @@ EXPORT_CHUNK = 2500
 
 class ExportUnits:
     """The units an export writes, read ``EXPORT_CHUNK`` at a time each time they are iterated, in the queryset's
-    order: a file of 10 000 units never has more than one chunk of records in memory."""
+    order: a file of 10 000 units never has more than two chunks of records in memory (the one being written and
+    the one read ahead, ``READ_AHEAD_VENDORS``)."""
 
     def __init__(self, units):
         if isinstance(units, ExportUnits):
@@ -126,10 +130,27 @@ class ExportUnits:
         return self.queryset.filter(synthetic=True).exists()
 
     def __iter__(self):
-        for start in range(0, len(self.pks), EXPORT_CHUNK):
-            chunk = self.pks[start:start + EXPORT_CHUNK]
-            items = {item.pk: item for item in units_for_export(Unit.objects.filter(pk__in=chunk))}
-            yield from (items[pk] for pk in chunk)
+        chunks = [self.pks[start:start + EXPORT_CHUNK] for start in range(0, len(self.pks), EXPORT_CHUNK)]
+        read = (units_for_export(Unit.objects.filter(pk__in=chunk)) for chunk in chunks)
+        if len(chunks) > 1 and connection.vendor in READ_AHEAD_VENDORS and not connection.in_atomic_block:
+            read = made_in_thread(read, ahead=1, within=_own_connection)
+        for chunk, items in zip(chunks, read, strict=True):
+            by_pk = {item.pk: item for item in items}
+            yield from (by_pk[pk] for pk in chunk)
+
+
+READ_AHEAD_VENDORS = ("postgresql",)
+"""Where a thread reads the next chunk of an export while the caller writes the one before: PostgreSQL answers in
+a process of its own, and waiting for it was a third of an export of 10 000 units. Not inside a transaction,
+whose changes the thread's own connection would not see."""
+
+
+@contextlib.contextmanager
+def _own_connection():
+    try:
+        yield
+    finally:
+        connections.close_all()  # the thread's connection
 
 
 def yes_no(value) -> str:
