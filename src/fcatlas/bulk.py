@@ -1,14 +1,15 @@
 """Bulk work in one process: imports and exports of 10 000 units.
 
-``made_in_thread`` runs the Python of such work in a thread while the caller waits on the database.
+Such work allocates hundreds of thousands of objects that live until it ends (records, rows, cells, the plan of
+the file being imported). Each collection of the garbage collector walks the young objects and, every so often,
+all of them: with the default thresholds a fifth of an import, and still a sixth of an import's confirm with
+collections a thirtieth as frequent, finding nothing to free. ``no_collections`` pauses the collector for the
+duration of the work: reference counting frees what the work lets go of as before (the work makes no cycles of
+its own, so its memory stays what it was), and the collector resumes, if it ran before, when the last such block
+ends.
 
-They allocate hundreds of thousands of objects that live until the work ends (records, rows, cells, the plan
-of the file being imported). Each collection of the garbage collector walks the young objects and, every so
-often, all of them: with the default thresholds a fifth of an import, and still a sixth of an import's confirm
-with collections a thirtieth as frequent, finding nothing to free. ``no_collections`` pauses the collector for
-the duration of the work: reference counting frees what the work lets go of as before (the work makes no cycles
-of its own, so its memory stays what it was), and the collector resumes, if it ran before, when the last such
-block ends.
+``made_in_thread`` has a thread make the next items of such work while the caller uses those made before, so that
+one waits on the database while the other runs Python.
 """
 
 import contextlib

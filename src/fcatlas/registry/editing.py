@@ -245,7 +245,7 @@ def save_unit(unit: Unit | None, record: dict, *, user=None, source: str, source
 
 
 UPDATED_FIELDS = [f.name for f in Unit._meta.concrete_fields if f.name not in ("id", "created_at")]
-BATCH = 500
+UPDATE_BATCH = 100  # units per UPDATE statement: each sets every field of each unit by CASE
 
 
 def _external_id_problems(afters: dict[int, dict], own_pks: dict[int, int | None]) -> dict[int, rules.Problem]:
@@ -375,7 +375,7 @@ def _prepared_writes(units: dict[int, Unit | None], afters: dict[int, dict], bef
         if created:
             yield _insert, Unit, unit_columns, [unit_row(unit) for unit in created]
         if updated:
-            yield Unit.objects.bulk_update, updated, UPDATED_FIELDS, BATCH // 5
+            yield Unit.objects.bulk_update, updated, UPDATED_FIELDS, UPDATE_BATCH
         for model, keys, columns, rows_of in _related_tables(method_pks):
             yield _insert, model, columns, [
                 row for index in chunk if _changed(befores.get(units[index].pk), afters[index], keys)

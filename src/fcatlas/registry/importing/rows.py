@@ -219,9 +219,10 @@ class RowChecker:
     def read_ahead(self, rows: list[dict], prepared: Callable[[dict], tuple[dict, str]]) -> None:
         """Read now whatever the rows will ask the database for (the export view of the known units, unless
         every row that names one is the row that last wrote it; the kommuner of the file's postcodes; the
-        boundaries; the user's role; the rules' patterns, compiled), so that they can be checked in processes that do not use the database.
-        ``rows`` are the cells as read and ``prepared`` gives them as the importer reads them, with their
-        fingerprint. A row that needs more than this asks the database after all (``_planned_rows``)."""
+        boundaries; the user's role), and compile the rules' patterns, so that the rows can be checked in
+        processes that do not use the database. ``rows`` are the cells as read and ``prepared`` gives them as the
+        importer reads them, with their fingerprint. A row that needs more than this asks the database after all
+        (``_planned_rows``)."""
         column = self.headers.get("postcode")
         written = set()
         for cells in rows:
